@@ -1,0 +1,316 @@
+"""Read and validate GeoJSON layers: keep the valid features, name every problem.
+
+Structure is checked with ``geojson-pydantic`` (RFC 7946 models), properties with the
+pydantic models in :mod:`layers.schema`. Nothing here mutates its input, and nothing in a
+file is ever evaluated: files are parsed as JSON data only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pydantic
+import shapely
+from geojson_pydantic import Feature
+
+from layers.registry import Layer
+
+#: Largest file accepted, in bytes (documented in data/README.md).
+MAX_FILE_BYTES = 25 * 1024 * 1024
+_UNION_TAGS = {
+    "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
+    "GeometryCollection", "Position2D", "Position3D", "function-after[_partial_date(), str]",
+}
+
+
+def _short(value, limit: int = 60) -> str:
+    """A short, one-line representation of a found value.
+
+    >>> _short("x" * 100)[-5:]
+    "xx...'"
+    """
+    text = repr(value)
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one file, feature and field, with what was expected and found."""
+
+    file: str
+    feature: str | None
+    field: str | None
+    expected: str
+    found: str
+    severity: str = "error"  # "error": the feature is rejected; "warning": kept
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.feature is not None:
+            parts.append(f"feature {self.feature}")
+        if self.field is not None:
+            parts.append(f"field '{self.field}'")
+        prefix = "warning: " if self.severity == "warning" else ""
+        return prefix + ": ".join(parts) + f": expected {self.expected}, found {self.found}"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """Valid features as a GeoDataFrame (EPSG:4326), and the problems met on the way."""
+
+    name: str
+    file: str
+    frame: gpd.GeoDataFrame
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+
+def feature_label(feature, index: int) -> str:
+    """How a feature is named in messages: its id if it has one, else its index.
+
+    >>> feature_label({"properties": {"id": "coro"}}, 3)
+    "'coro'"
+    >>> feature_label({"properties": {}}, 3)
+    '#3'
+    """
+    if isinstance(feature, dict):
+        properties = feature.get("properties")
+        if isinstance(properties, dict) and isinstance(properties.get("id"), str | int):
+            return _short(str(properties["id"]), 40)
+        if isinstance(feature.get("id"), str | int):
+            return _short(str(feature["id"]), 40)
+    return f"#{index}"
+
+
+def parse_json_bytes(data: bytes, file: str) -> tuple[object | None, list[Problem]]:
+    """Decode and parse ``data``; on failure return ``None`` and one problem.
+
+    >>> parse_json_bytes(b'{"a": 1,}', "x.geojson")[1][0].expected
+    'valid JSON'
+    """
+    if len(data) > MAX_FILE_BYTES:
+        return None, [Problem(file, None, None, f"a file of at most {MAX_FILE_BYTES:,} bytes",
+                              f"{len(data):,} bytes")]
+    if not data.strip():
+        return None, [Problem(file, None, None, "a GeoJSON FeatureCollection", "an empty file")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return None, [Problem(file, None, None, "UTF-8 text",
+                              f"byte 0x{data[error.start]:02x} at offset {error.start}")]
+    try:
+        return json.loads(text, parse_constant=_reject_constant), []
+    except json.JSONDecodeError as error:
+        return None, [Problem(file, None, None, "valid JSON",
+                              f"{error.msg} at line {error.lineno}, column {error.colno}")]
+    except ValueError as error:
+        return None, [Problem(file, None, None, "valid JSON", str(error))]
+    except RecursionError:
+        return None, [Problem(file, None, None, "valid JSON", "nesting too deep")]
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"the non-standard constant {name}")
+
+
+def _coordinates_out_of_range(coordinates) -> tuple[float, float] | None:
+    """The first position outside lon [-180, 180] / lat [-90, 90], if any."""
+    stack = [coordinates]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list | tuple) and item and isinstance(item[0], int | float):
+            lon, lat = float(item[0]), float(item[1])
+            if not (math.isfinite(lon) and math.isfinite(lat)):
+                return lon, lat
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                return lon, lat
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return None
+
+
+def _pydantic_problems(file, label, error: pydantic.ValidationError, prefix=()) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        loc = [str(p) for p in (*prefix, *item["loc"]) if str(p) not in _UNION_TAGS]
+        expected, found = _plain(item["msg"]), _short(item.get("input"))
+        if "coordinates" in loc:
+            # Point the reader at the coordinates, not at a position index inside them.
+            loc = loc[: loc.index("coordinates") + 1]
+            expected = "coordinates of a valid geometry (each position [longitude, latitude])"
+            found = _short(item.get("input"))
+        elif item["type"] == "missing":
+            expected, found = "a value (required)", "nothing"
+        problems.append(Problem(file, label, ".".join(loc) or None, expected, found))
+    # A union of geometry models reports the same fault once per member; keep the first.
+    seen, unique = set(), []
+    for problem in problems:
+        key = (problem.field, problem.expected)
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+    return unique
+
+
+def _plain(message: str) -> str:
+    """pydantic's message in the words of an 'expected ...' clause.
+
+    >>> _plain("List should have at least 1 item after validation, not 0")
+    'at least 1 item'
+    """
+    message = message.removeprefix("Value error, ").removeprefix("Input should be ")
+    if message.startswith("List should have at least"):
+        message = message.removeprefix("List should have ").split(" after validation")[0]
+    return message
+
+
+def validate_collection(
+    obj, file: str, layer: Layer | None = None, *, repair: bool = False
+) -> tuple[list[dict], list[Problem]]:
+    """Split a parsed GeoJSON object into valid features and problems.
+
+    Parameters
+    ----------
+    obj : object
+        Parsed JSON.
+    file : str
+        File name used in messages.
+    layer : Layer, optional
+        When given, features must have one of its geometry types and its properties schema.
+    repair : bool
+        Repair invalid polygons (with a warning) instead of rejecting them.
+    """
+    if not isinstance(obj, dict) or obj.get("type") != "FeatureCollection":
+        found = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
+        return [], [Problem(file, None, "type", "a GeoJSON FeatureCollection", _short(found))]
+    features = obj.get("features")
+    if not isinstance(features, list):
+        return [], [Problem(file, None, "features", "a list of features", _short(features))]
+    if not features:
+        return [], [Problem(file, None, "features", "at least one feature", "none")]
+
+    valid, problems, seen_ids = [], [], {}
+    for index, feature in enumerate(features):
+        label = feature_label(feature, index)
+        feature_problems = _check_feature(feature, file, label, layer, repair)
+        errors = [p for p in feature_problems if p.severity == "error"]
+        problems.extend(feature_problems)
+        if errors:
+            continue
+        feature = _repaired(feature) if any(p.severity == "warning" for p in feature_problems) \
+            else feature
+        fid = (feature.get("properties") or {}).get("id")
+        if fid is not None:
+            if fid in seen_ids:
+                problems.append(Problem(file, label, "id", "an id unique in the file",
+                                        f"a duplicate of feature #{seen_ids[fid]}"))
+                continue
+            seen_ids[fid] = index
+        valid.append(feature)
+    return valid, problems
+
+
+def _check_feature(feature, file, label, layer, repair) -> list[Problem]:
+    if not isinstance(feature, dict):
+        return [Problem(file, label, None, "a GeoJSON Feature object", _short(feature))]
+    if feature.get("geometry") is None:
+        return [Problem(file, label, "geometry", "a geometry", "null or missing")]
+    try:
+        Feature.model_validate(feature)
+    except pydantic.ValidationError as error:
+        return _pydantic_problems(file, label, error)[:3]
+    geometry = feature["geometry"]
+    kind = geometry.get("type")
+    if layer is not None and kind not in layer.geometry_types:
+        return [Problem(file, label, "geometry.type",
+                        f"one of {', '.join(layer.geometry_types)}", _short(kind))]
+    bad = _coordinates_out_of_range(geometry.get("coordinates", []))
+    if bad is not None:
+        return [Problem(file, label, "geometry.coordinates",
+                        "longitude in [-180, 180] and latitude in [-90, 90]",
+                        f"({bad[0]:g}, {bad[1]:g})")]
+    problems = []
+    shape = shapely.geometry.shape(geometry)
+    if not shape.is_valid:
+        reason = shapely.is_valid_reason(shape)
+        problems.append(Problem(file, label, "geometry", "a valid geometry", reason,
+                                severity="warning" if repair else "error"))
+    if layer is not None:
+        properties = feature.get("properties")
+        if not isinstance(properties, dict):
+            problems.append(Problem(file, label, "properties", "an object", _short(properties)))
+        else:
+            try:
+                layer.properties_model.model_validate(properties)
+            except pydantic.ValidationError as error:
+                problems.extend(_pydantic_problems(file, label, error))
+    return problems
+
+
+def _repaired(feature: dict) -> dict:
+    shape = shapely.make_valid(shapely.geometry.shape(feature["geometry"]))
+    return {**feature, "geometry": shapely.geometry.mapping(shape)}
+
+
+def features_to_frame(features: Iterable[dict]) -> gpd.GeoDataFrame:
+    """Valid features as a GeoDataFrame in EPSG:4326 with an ``id`` column.
+
+    The id is ``properties.id``, else the feature's ``id``, else its position.
+    """
+    features = list(features)
+    rows = []
+    for index, feature in enumerate(features):
+        properties = dict(feature.get("properties") or {})
+        if properties.get("id") is None:
+            properties["id"] = str(feature.get("id", index))
+        properties["geometry"] = shapely.geometry.shape(feature["geometry"])
+        rows.append(properties)
+    if not rows:
+        return gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+def load_bytes(data: bytes, file: str, layer: Layer | None = None, *,
+               repair: bool = False) -> LoadResult:
+    """Parse and validate GeoJSON ``data``; see :func:`validate_collection`."""
+    obj, problems = parse_json_bytes(data, file)
+    features: list[dict] = []
+    if obj is not None:
+        features, problems = validate_collection(obj, file, layer, repair=repair)
+    name = layer.name if layer else file
+    return LoadResult(name, file, features_to_frame(features), tuple(problems))
+
+
+def load_layer(layer: Layer, path=None) -> LoadResult:
+    """Load a registered layer from its shipped file (or ``path``)."""
+    path = path or layer.path
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        empty = features_to_frame([])
+        reason = error.strerror or type(error).__name__
+        return LoadResult(layer.name, str(path), empty,
+                          (Problem(path.name, None, None, "a readable file", reason),))
+    return load_bytes(data, path.name, layer)
+
+
+def duplicate_ids(results: Iterable[LoadResult]) -> list[Problem]:
+    """Ids that appear in more than one layer (ids must be unique across layers)."""
+    owner: dict[str, str] = {}
+    problems = []
+    for result in results:
+        for fid in result.frame["id"] if "id" in result.frame else []:
+            if fid in owner and owner[fid] != result.file:
+                problems.append(Problem(result.file, repr(fid), "id",
+                                        "an id unique across layers",
+                                        f"also used in {owner[fid]}"))
+            owner.setdefault(fid, result.file)
+    return problems
