@@ -1,0 +1,268 @@
+"""Exact geodesic nearest-facility and within-radius queries for any facility geometries.
+
+:class:`GeodesicIndex` holds facilities of any geometry type (points, multipoints, lines,
+polygons, collections) and answers, for query points given as lon/lat arrays:
+
+* :meth:`GeodesicIndex.nearest` - index of the nearest facility and its distance in km;
+* :meth:`GeodesicIndex.within` - all facilities within a radius;
+* :meth:`GeodesicIndex.distances` - the full distance matrix.
+
+How distances are measured
+--------------------------
+* Point parts: exact WGS84 geodesic distance (:func:`analysis.geodesic.inverse_km`).
+  Candidates are found with a k-d tree on unit vectors (chord length is monotone in spherical
+  distance). The nearest facility is exact: every facility whose spherical distance could
+  still beat the best ellipsoidal distance found (ratio bounds
+  :data:`analysis.geodesic.SPHERE_RATIO_BOUNDS`) is checked, with a ball query for the rare
+  rows where the k nearest spherical candidates are not enough.
+* Lines and polygon boundaries: edges are read as straight in lon/lat (RFC 7946), densified to
+  0.05 degree (about 5.5 km), and the distance to each short edge is computed in the local
+  azimuthal equidistant plane of the query point: vertices are placed at their exact geodesic
+  distance and azimuth from the query point, and the planar point-to-segment distance is taken.
+  Error is below 0.1% up to 1,000 km (checked against a brute-force, densely sampled geodesic
+  distance in the tests; the contract is 0.5%).
+* A query point inside a polygon (``shapely.contains_xy``, lon/lat) is at distance 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from scipy.spatial import cKDTree
+
+from .geodesic import (
+    SPHERE_RATIO_BOUNDS,
+    chord_from_km,
+    inverse_km,
+    km_from_chord,
+    unit_vectors,
+)
+
+DENSIFY_DEGREES = 0.05
+_PAIR_CHUNK = 2_000_000
+
+
+class GeodesicIndex:
+    """Facilities prepared for repeated geodesic queries.
+
+    Parameters
+    ----------
+    geometries : sequence of shapely geometries (or a GeoSeries) in lon/lat (EPSG:4326)
+        One entry per facility. Empty or missing geometries are an error.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> index = GeodesicIndex([shapely.Point(-66.0, 10.0), shapely.box(-65.0, 9.0, -64.0, 11.0)])
+    >>> facility, dist = index.nearest([-66.0, -64.5], [10.5, 10.0])
+    >>> facility.tolist(), dist.round(1).tolist()
+    ([0, 1], [55.3, 0.0])
+    """
+
+    def __init__(self, geometries):
+        geoms = np.asarray(list(geometries), dtype=object)
+        if geoms.size == 0:
+            raise ValueError("GeodesicIndex needs at least one facility geometry")
+        bad = [i for i, g in enumerate(geoms) if g is None or shapely.is_empty(g)]
+        if bad:
+            raise ValueError(f"facility geometries at positions {bad[:5]} are missing or empty")
+        self.size = len(geoms)
+        parts, owner = shapely.get_parts(geoms, return_index=True)
+        # Flatten nested collections.
+        while True:
+            nested = shapely.get_type_id(parts) == 7
+            if not nested.any():
+                break
+            sub, sub_owner = shapely.get_parts(parts[nested], return_index=True)
+            owner = np.concatenate([owner[~nested], owner[nested][sub_owner]])
+            parts = np.concatenate([parts[~nested], sub])
+        type_id = shapely.get_type_id(parts)
+        is_point = type_id == 0
+        xy = shapely.get_coordinates(parts[is_point])
+        self.point_lon, self.point_lat = xy[:, 0].copy(), xy[:, 1].copy()
+        self.point_owner = owner[is_point]
+        self._tree = cKDTree(unit_vectors(self.point_lon, self.point_lat)) if xy.size else None
+
+        is_polygon = type_id == 3
+        self.polygons = parts[is_polygon]
+        self.polygon_owner = owner[is_polygon]
+        for polygon in self.polygons:
+            shapely.prepare(polygon)
+
+        lines = np.concatenate([parts[type_id == 1], parts[type_id == 2]])
+        line_owner = np.concatenate([owner[type_id == 1], owner[type_id == 2]])
+        rings, ring_index = shapely.get_parts(
+            shapely.boundary(self.polygons), return_index=True
+        ) if self.polygons.size else (np.empty(0, dtype=object), np.empty(0, dtype=int))
+        lines = np.concatenate([lines, rings])
+        line_owner = np.concatenate([line_owner, self.polygon_owner[ring_index]]).astype(int)
+        coords, coord_line = shapely.get_coordinates(
+            shapely.segmentize(lines, DENSIFY_DEGREES), return_index=True
+        ) if lines.size else (np.empty((0, 2)), np.empty(0, dtype=int))
+        self.vertex_lon, self.vertex_lat = coords[:, 0].copy(), coords[:, 1].copy()
+        same_line = coord_line[1:] == coord_line[:-1]
+        self.segment_start = np.flatnonzero(same_line)
+        self.segment_owner = line_owner[coord_line[self.segment_start]]
+
+    # -- distances to the non-point parts ------------------------------------------------
+    def _segment_distances(self, lon, lat):
+        """(n, n_segments) distances from query points to every densified edge, in km."""
+        az, dist = inverse_km(
+            lon[:, None], lat[:, None], self.vertex_lon[None, :], self.vertex_lat[None, :]
+        )
+        az = np.radians(az)
+        x, y = dist * np.sin(az), dist * np.cos(az)
+        a, b = self.segment_start, self.segment_start + 1
+        ax, ay, dx, dy = x[:, a], y[:, a], x[:, b] - x[:, a], y[:, b] - y[:, a]
+        length2 = dx * dx + dy * dy
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = np.where(length2 > 0, -(ax * dx + ay * dy) / length2, 0.0)
+        t = np.clip(t, 0.0, 1.0)
+        return np.hypot(ax + t * dx, ay + t * dy)
+
+    def _shape_distances(self, lon, lat):
+        """(n, size) distances to the line/polygon parts of each facility (inf if none)."""
+        out = np.full((lon.size, self.size), np.inf)
+        if self.segment_start.size:
+            rows = max(1, _PAIR_CHUNK // max(self.vertex_lon.size, 1))
+            order = np.argsort(self.segment_owner, kind="stable")
+            owners, first = np.unique(self.segment_owner[order], return_index=True)
+            for start in range(0, lon.size, rows):
+                block = slice(start, start + rows)
+                seg = self._segment_distances(lon[block], lat[block])
+                out[block, owners] = np.minimum.reduceat(seg[:, order], first, axis=1)
+        for polygon, owner in zip(self.polygons, self.polygon_owner, strict=True):
+            inside = shapely.contains_xy(polygon, lon, lat)
+            out[inside, owner] = 0.0
+        return out
+
+    # -- public queries ------------------------------------------------------------------
+    def distances(self, lon, lat) -> np.ndarray:
+        """Full (n_points, n_facilities) matrix of geodesic distances in km.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> index = GeodesicIndex([shapely.Point(-66.0, 9.5), shapely.Point(-66.0, 10.5)])
+        >>> index.distances([-66.0], [9.5]).round(1)
+        array([[  0. , 110.6]])
+        """
+        lon, lat = _as_query(lon, lat)
+        out = self._shape_distances(lon, lat)
+        if self.point_owner.size:
+            rows = max(1, _PAIR_CHUNK // self.point_owner.size)
+            for start in range(0, lon.size, rows):
+                block = slice(start, start + rows)
+                dist = inverse_km(
+                    lon[block, None], lat[block, None], self.point_lon, self.point_lat
+                )[1]
+                view = out[block]
+                np.minimum.at(view.T, self.point_owner, dist.T)
+        return out
+
+    def nearest(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+        """Index of the nearest facility and its exact geodesic distance (km) per point.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> index = GeodesicIndex([shapely.Point(-66.0, 9.5), shapely.Point(-66.0, 10.5)])
+        >>> facility, dist = index.nearest([-66.0, -66.0], [9.6, 10.4])
+        >>> facility.tolist(), dist.round(2).tolist()
+        ([0, 1], [11.06, 11.06])
+        """
+        lon, lat = _as_query(lon, lat)
+        best = np.full(lon.size, np.inf)
+        owner = np.full(lon.size, -1)
+        if self._tree is not None:
+            point, best = self._nearest_point(lon, lat)
+            owner = self.point_owner[point]
+        if self.segment_start.size or self.polygons.size:
+            shape = self._shape_distances(lon, lat)
+            shape_owner = np.argmin(shape, axis=1)
+            shape_best = shape[np.arange(lon.size), shape_owner]
+            closer = shape_best < best
+            owner = np.where(closer, shape_owner, owner)
+            best = np.where(closer, shape_best, best)
+        return owner, best
+
+    def _nearest_point(self, lon, lat):
+        low, _ = SPHERE_RATIO_BOUNDS
+        queries = unit_vectors(lon, lat)
+        k = min(2, self.point_owner.size)
+        chord, cand = self._tree.query(queries, k=k, workers=-1)
+        chord, cand = chord.reshape(lon.size, k), cand.reshape(lon.size, k)
+        sphere_km = km_from_chord(chord)
+        best = inverse_km(lon, lat, self.point_lon[cand[:, 0]], self.point_lat[cand[:, 0]])[1]
+        point = cand[:, 0].copy()
+        # Any point with spherical distance <= best / low might be closer on the ellipsoid.
+        bound = best / low
+        if k == 1:
+            return point, best
+        rows = np.flatnonzero(sphere_km[:, 1] <= bound)
+        k = min(16, self.point_owner.size)
+        while rows.size:
+            # Rows where the runner-up might be closer on the ellipsoid: look at k candidates.
+            chord, cand = self._tree.query(queries[rows], k=k, workers=-1)
+            chord, cand = chord.reshape(rows.size, k), cand.reshape(rows.size, k)
+            d = inverse_km(lon[rows, None], lat[rows, None], self.point_lon[cand],
+                           self.point_lat[cand])[1]
+            j = np.argmin(d, axis=1)
+            d_best = d[np.arange(rows.size), j]
+            better = d_best < best[rows]
+            best[rows[better]] = d_best[better]
+            point[rows[better]] = cand[better, j[better]]
+            if k == self.point_owner.size:
+                break
+            # Still not enough if the k-th candidate is inside the bound: widen and repeat.
+            rows = rows[km_from_chord(chord[:, -1]) <= best[rows] / low]
+            k = min(k * 8, self.point_owner.size)
+        return point, best
+
+    def within(self, lon, lat, radius_km: float) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each point, (facility indices, distances_km) of facilities within radius_km.
+
+        Indices are sorted by distance, then by index.
+
+        Examples
+        --------
+        >>> import shapely
+        >>> index = GeodesicIndex([shapely.Point(-66.0, 9.5), shapely.Point(-66.0, 10.5)])
+        >>> [ids.tolist() for ids, _ in index.within([-66.0, -66.0], [9.6, 10.0], 50.0)]
+        [[0], []]
+        """
+        lon, lat = _as_query(lon, lat)
+        if radius_km < 0:
+            raise ValueError(f"radius_km should be >= 0, got {radius_km!r}")
+        low, _ = SPHERE_RATIO_BOUNDS
+        shape = (
+            self._shape_distances(lon, lat)
+            if (self.segment_start.size or self.polygons.size) else None
+        )
+        balls = (
+            self._tree.query_ball_point(
+                unit_vectors(lon, lat), r=float(chord_from_km(radius_km / low)) * (1 + 1e-12)
+            ) if self._tree is not None else [[] for _ in range(lon.size)]
+        )
+        results = []
+        for row, members in enumerate(balls):
+            members = np.asarray(members, dtype=int)
+            dist = np.full(self.size, np.inf)
+            if members.size:
+                d = inverse_km(lon[row], lat[row], self.point_lon[members],
+                               self.point_lat[members])[1]
+                np.minimum.at(dist, self.point_owner[members], d)
+            if shape is not None:
+                dist = np.minimum(dist, shape[row])
+            hits = np.flatnonzero(dist <= radius_km)
+            order = np.lexsort((hits, dist[hits]))
+            results.append((hits[order], dist[hits][order]))
+        return results
+
+
+def _as_query(lon, lat):
+    lon = np.atleast_1d(np.asarray(lon, dtype=float)).ravel()
+    lat = np.atleast_1d(np.asarray(lat, dtype=float)).ravel()
+    if lon.shape != lat.shape:
+        raise ValueError(f"lon and lat should have the same length, got {lon.size} and {lat.size}")
+    return lon, lat
