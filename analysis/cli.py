@@ -1,0 +1,195 @@
+"""Command line: ``python -m analysis proximity|test ...``.
+
+A bad input file gives one line on stderr naming the file and the problem, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import shapely
+
+from .io import InputError, filter_categories, read_feature_file, union_boundary
+from .nulls import NULL_MODELS
+from .proximity import proximity_table
+from .report import DataDescription, methodology_markdown, proximity_csv, proximity_markdown
+from .settings import REPO_ROOT, SETTINGS, default
+from .stats import location_uncertainty, proximity_test, radius_sweep
+
+EXIT_BAD_INPUT = 2
+
+
+def _help(name: str) -> str:
+    setting = SETTINGS[name]
+    shown = setting.default
+    if isinstance(shown, Path):
+        shown = _display_path(shown)
+    elif isinstance(shown, tuple):
+        shown = " ".join(shown)
+    return f"{setting.help} (default: {shown})"
+
+
+def _display_path(path: Path) -> str:
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--radius-km", type=float, default=default("radius_km"),
+                        help=_help("radius_km"))
+    parser.add_argument("--facilities", type=Path, default=default("facilities"),
+                        help=_help("facilities"))
+    parser.add_argument("--sightings", type=Path, default=default("sightings"),
+                        help=_help("sightings"))
+    parser.add_argument("--facility-category", action="append", default=None,
+                        help=_help("facility_category"))
+    parser.add_argument("--sighting-category", action="append", default=None,
+                        help=_help("sighting_category"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (subcommands ``proximity`` and ``test``)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Geodesic proximity of sightings to facilities, and a Monte Carlo test.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    proximity = commands.add_parser("proximity", help="nearest facility for each sighting")
+    _common(proximity)
+    proximity.add_argument("--format", choices=["json", "csv", "markdown"], default="json")
+    test = commands.add_parser("test", help="are sightings closer to facilities than chance?")
+    _common(test)
+    test.add_argument("--null", choices=sorted(NULL_MODELS), default=default("null"),
+                      help=_help("null"))
+    test.add_argument("--simulations", type=int, default=default("simulations"),
+                      help=_help("simulations"))
+    test.add_argument("--seed", type=int, default=default("seed"), help=_help("seed"))
+    test.add_argument("--boundary", type=Path, default=default("boundary"),
+                      help=_help("boundary"))
+    test.add_argument("--sweep", action="store_true",
+                      help="also sweep radii from 1 to 300 km with the null's 95%% envelope")
+    test.add_argument("--uncertainty", type=int, default=default("uncertainty_repeats"),
+                      metavar="M", help=_help("uncertainty_repeats"))
+    test.add_argument("--format", choices=["json", "markdown"], default="json")
+    return parser
+
+
+def _load(path: Path, categories, role: str):
+    frame = read_feature_file(path)
+    kept = filter_categories(frame, categories)
+    if len(kept) == 0:
+        found = sorted({str(c) for c in frame.get("category", [])})
+        raise InputError(
+            path, f"no {role} left after the category filter {list(categories)}; "
+            f"categories in the file: {found}"
+        )
+    if role == "sightings":
+        not_point = [i for i, g in enumerate(kept.geometry) if g.geom_type != "Point"]
+        if not_point:
+            raise InputError(
+                path, f"sighting {kept.id.iloc[not_point[0]]!r} is a "
+                f"{kept.geometry.iloc[not_point[0]].geom_type}; sightings must be points"
+            )
+    return kept
+
+
+def _sources(*frames) -> tuple[str, ...]:
+    names = []
+    for frame in frames:
+        for value in frame.get("sources", []):
+            for source in value if isinstance(value, list) else [value]:
+                name = source.get("publisher") if isinstance(source, dict) else source
+                if isinstance(name, str) and name.strip() and name not in names:
+                    names.append(name)
+    return tuple(names)
+
+
+def _describe(args, facilities, sightings) -> DataDescription:
+    def categories(frame):
+        return tuple(sorted({str(c) for c in frame["category"]})) if "category" in frame else ()
+
+    return DataDescription(
+        facilities_file=_display_path(args.facilities),
+        sightings_file=_display_path(args.sightings),
+        n_facilities=len(facilities),
+        n_sightings=len(sightings),
+        facility_categories=categories(facilities),
+        sighting_categories=categories(sightings),
+        sources=_sources(sightings, facilities),
+    )
+
+
+def _categories(values, name):
+    return tuple(values) if values else default(name)
+
+
+def run_proximity(args) -> str:
+    facilities = _load(args.facilities, _categories(args.facility_category,
+                                                    "facility_category"), "facilities")
+    sightings = _load(args.sightings, _categories(args.sighting_category,
+                                                  "sighting_category"), "sightings")
+    result = proximity_table(facilities, sightings, args.radius_km)
+    if args.format == "csv":
+        return proximity_csv(result)
+    if args.format == "markdown":
+        return proximity_markdown(result, _describe(args, facilities, sightings))
+    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def run_test(args) -> str:
+    facilities = _load(args.facilities, _categories(args.facility_category,
+                                                    "facility_category"), "facilities")
+    sightings = _load(args.sightings, _categories(args.sighting_category,
+                                                  "sighting_category"), "sightings")
+    boundary = None
+    if NULL_MODELS[args.null].needs_boundary:
+        frame = read_feature_file(args.boundary)
+        try:
+            boundary = union_boundary(frame)
+        except ValueError as error:
+            raise InputError(args.boundary, str(error)) from None
+        shapely.prepare(boundary)
+    options = dict(null=args.null, rng=args.seed, boundary=boundary)
+    result = proximity_test(facilities, sightings, args.radius_km,
+                            simulations=args.simulations, **options)
+    sweep = radius_sweep(facilities, sightings, simulations=args.simulations,
+                         **options) if args.sweep else None
+    uncertainty = location_uncertainty(
+        facilities, sightings, args.radius_km, repeats=args.uncertainty,
+        simulations=default("uncertainty_simulations"), **options,
+    ) if args.uncertainty > 0 else None
+    if args.format == "markdown":
+        return methodology_markdown(result, _describe(args, facilities, sightings),
+                                    sweep, uncertainty)
+    out = result.to_dict()
+    out["facilities_file"] = _display_path(args.facilities)
+    out["sightings_file"] = _display_path(args.sightings)
+    if sweep is not None:
+        out["sweep"] = sweep.to_dict()
+    if uncertainty is not None:
+        out["uncertainty"] = uncertainty.to_dict()
+    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+
+COMMANDS = {"proximity": run_proximity, "test": run_test}
+
+
+def main(argv=None) -> int:
+    """Entry point; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        output = COMMANDS[args.command](args)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as error:
+        print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    sys.stdout.write(output)
+    return 0
