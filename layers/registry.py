@@ -119,7 +119,7 @@ LAYERS: tuple[Layer, ...] = (
             "color_by": "category",
             "colors": {
                 "russian_asset": PALETTE["vermillion"],
-                "context": PALETTE["blue"],
+                "context": PALETTE["black"],
                 "background": PALETTE["grey"],
             },
             "labels": {

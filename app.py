@@ -1,0 +1,38 @@
+"""Footprint: the frame. Page config, shared sidebar, navigation; pages live in pages/."""
+
+import streamlit as st
+
+from mapview.assets import assets_installed, install_assets
+from ui.data import shipped, working_frames
+from ui.state import sidebar
+
+st.set_page_config(page_title="Footprint: Russian specialists in Venezuela",
+                   layout="wide")
+
+if not assets_installed():  # make run installs them; a bare `streamlit run` does too
+    install_assets()
+
+screenshot = st.query_params.get("screenshot", "0") == "1"
+if screenshot:
+    # Static CSS only (no data reaches this string): hide Streamlit's chrome for a clean image.
+    st.html("""<style>
+    header, [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+    [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
+    .block-container { padding: 0.5rem 1rem !important; max-width: 100% !important; }
+    </style>""")
+
+frames, problems, _claims = shipped()
+if problems:
+    with st.sidebar.expander(f"⚠️ {len(problems)} problem(s) in the shipped layers"):
+        st.caption("Valid layers and features are kept; these were left out:")
+        st.code("\n".join(problems), language=None)
+
+st.session_state["_choices"] = sidebar(working_frames())
+
+pages = [
+    st.Page("pages/map.py", title="Map", default=True),
+    st.Page("pages/analysis.py", title="Analysis"),
+    st.Page("pages/sources.py", title="Sources & method"),
+    st.Page("pages/data.py", title="Data"),
+]
+st.navigation(pages, position="hidden" if screenshot else "top").run()

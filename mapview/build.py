@@ -1,0 +1,458 @@
+"""Build Footprint's folium map from the layer registry.
+
+The map is split in two so that Streamlit can update it without reloading the iframe:
+
+- :func:`base_map` is the static part (offline basemap, legend, scale bar, optional web
+  tiles). It depends only on the basemap choice and the screenshot overlay, so it is
+  identical from one rerun to the next and ``st_folium`` keeps the same iframe.
+- :func:`dynamic_groups` returns the story layers, buffers and the highlight as
+  ``FeatureGroup`` objects, passed to ``st_folium(feature_group_to_add=...)``: moving the
+  radius slider swaps these groups only.
+
+Every piece of text from a data file passes through :mod:`mapview.safe` before it reaches
+folium. Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+from pyproj import Geod
+
+from analysis.geodesic import geodesic_buffer
+from layers.dates import overlaps
+from layers.registry import BY_NAME, PALETTE, Layer
+from mapview import assets
+from mapview.safe import escape_text, safe_link
+
+GEOD = Geod(ellps="WGS84")
+VENEZUELA_BOUNDS = [[0.6, -73.4], [12.6, -59.8]]  # south-west, north-east (lat, lon)
+CENTRE = [7.2, -66.2]
+ZOOM = 5.5
+BUFFER_COLOR = PALETTE["green"]
+HIGHLIGHT_COLOR = PALETTE["black"]
+
+#: Web basemaps: opt-in only, each tells a third party which area is viewed.
+WEB_BASEMAPS = {
+    "osm": {
+        "label": "OpenStreetMap (web)",
+        "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attr": "&copy; OpenStreetMap contributors",
+    },
+    "imagery": {
+        "label": "Satellite imagery, Esri (web)",
+        "tiles": "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/"
+        "MapServer/tile/{z}/{y}/{x}",
+        "attr": "Imagery &copy; Esri, Maxar, Earthstar Geographics",
+    },
+}
+BASEMAP_LABELS = {"offline": "Offline (Natural Earth, no network)",
+                  **{k: v["label"] for k, v in WEB_BASEMAPS.items()}}
+
+
+@dataclass(frozen=True)
+class MapState:
+    """What the user chose: everything that changes the dynamic layers."""
+
+    radius_km: float = 50.0
+    buffer_around: str = "sightings"  # "sightings" | "facilities" | "none"
+    visible_layers: tuple[str, ...] = ("orinoco_mining_arc", "flights", "facilities",
+                                       "sightings")
+    date_start: date | None = None
+    date_end: date | None = None
+    selected_id: str | None = None
+    facility_categories: tuple[str, ...] = ("russian_asset",)
+    sighting_categories: tuple[str, ...] = ("sighting",)
+    precision_rings: bool = True
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Title, subtitle, credits shown on the map in screenshot mode."""
+
+    title: str = ""
+    subtitle: str = ""
+    credits: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class HtmlControl(MacroElement):
+    """A Leaflet control holding HTML that we built from escaped pieces."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function (map) {
+            var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str, position: str = "bottomright", css_class: str = ""):
+        super().__init__()
+        self._name = "HtmlControl"
+        self.html = html
+        self.position = position
+        self.css_class = css_class
+
+
+# --------------------------------------------------------------------------- helpers
+def _records(frame: gpd.GeoDataFrame):
+    """Rows as plain dicts with NaN turned into None."""
+    for row in frame.to_dict("records"):
+        yield {k: (None if _is_missing(v) else v) for k, v in row.items()}
+
+
+def _is_missing(value) -> bool:
+    return isinstance(value, float) and np.isnan(value)
+
+
+def _date_text(properties: dict) -> str:
+    if properties.get("date"):
+        return str(properties["date"])
+    start, end = properties.get("date_start"), properties.get("date_end")
+    if start or end:
+        return f"{start or '?'} to {end or 'present'}"
+    return "undated"
+
+
+def popup_html(properties: dict, layer: Layer | None) -> str:
+    """The popup of one feature: name, facts, description and every source, escaped."""
+    e = escape_text
+    rows = [f"<h4>{e(properties.get('name') or properties.get('id'))}</h4>"]
+    facts = []
+    if layer is not None:
+        facts.append(e(layer.legend_label))
+    if properties.get("category"):
+        facts.append(e(properties["category"]).replace("_", " "))
+    if properties.get("confidence"):
+        facts.append(f"confidence: <b>{e(properties['confidence'])}</b>")
+    precision = properties.get("location_precision_km")
+    if precision is not None:
+        facts.append(f"location within ~{e(f'{float(precision):g}')} km")
+    facts.append(f"date: {e(_date_text(properties))}")
+    rows.append(f'<p class="fp-meta">{" · ".join(facts)}</p>')
+    for key, label in (("registration", "Registration"), ("aircraft_type", "Aircraft"),
+                       ("operator", "Operator"), ("origin", "From"),
+                       ("destination", "To"), ("people", "People"), ("sector", "Sector")):
+        if properties.get(key) not in (None, ""):
+            rows.append(f"<div><b>{label}:</b> {e(properties[key])}</div>")
+    if properties.get("russian_entities"):
+        rows.append(f"<div><b>Russian entities:</b> "
+                    f"{e(', '.join(map(str, properties['russian_entities'])))}</div>")
+    if properties.get("description"):
+        rows.append(f"<p>{e(properties['description'])}</p>")
+    if properties.get("location_method"):
+        rows.append(f'<p class="fp-meta">Location: {e(properties["location_method"])}</p>')
+    sources = properties.get("sources") or []
+    if isinstance(sources, list) and sources:
+        items = []
+        for source in sources:
+            if not isinstance(source, dict):
+                continue
+            head = f"{e(source.get('publisher'))}, “{e(source.get('title'))}”"
+            if source.get("published"):
+                head += f", {e(source['published'])}"
+            if source.get("via"):
+                head += f" (via {e(source['via'])})"
+            quote = f"<blockquote>{e(source['quote'])}</blockquote>" if source.get("quote") \
+                else ""
+            link = safe_link(source.get("url"), "read the source") if source.get("url") \
+                else "<i>no public address in our copy</i>"
+            items.append(f"<li>{head}{quote}{link}</li>")
+        rows.append("<b>Sources</b><ol style='padding-left:18px;margin:2px 0'>"
+                    + "".join(items) + "</ol>")
+    return f'<div class="fp-popup">{"".join(rows)}</div>'
+
+
+def tooltip_text(properties: dict) -> str:
+    name = properties.get("name") or properties.get("id")
+    return f"{escape_text(name)} ({escape_text(_date_text(properties))})"
+
+
+def _feature(geometry, properties: dict, layer: Layer | None, color: str) -> dict:
+    """A GeoJSON feature carrying only pre-escaped display fields (no raw user text)."""
+    return {
+        "type": "Feature",
+        "geometry": shapely.geometry.mapping(geometry),
+        "properties": {
+            "fp_id": escape_text(properties.get("id")),
+            "fp_popup": popup_html(properties, layer),
+            "fp_tooltip": tooltip_text(properties),
+            "fp_color": color,
+        },
+    }
+
+
+def _geojson(features: list[dict], name: str, *, point_radius: int = 7,
+             weight: float = 1.5, fill_opacity: float = 0.9, dash: str | None = None,
+             line_color: str | None = None, popups: bool = True) -> folium.GeoJson:
+    collection = {"type": "FeatureCollection", "features": features}
+
+    def style(feature):
+        color = feature["properties"]["fp_color"]
+        is_line = feature["geometry"]["type"] in ("LineString", "MultiLineString")
+        return {"color": line_color or color, "fillColor": color, "weight": weight,
+                "fill": not is_line, "fillOpacity": fill_opacity, "opacity": 0.95,
+                "dashArray": dash}
+
+    return folium.GeoJson(
+        collection,
+        name=name,
+        style_function=style,
+        marker=folium.CircleMarker(radius=point_radius),
+        tooltip=folium.GeoJsonTooltip(fields=["fp_tooltip"], labels=False) if popups else None,
+        popup=folium.GeoJsonPopup(fields=["fp_popup"], labels=False, max_width=360)
+        if popups else None,
+    )
+
+
+def great_circle(line: shapely.LineString, step_km: float = 100.0) -> shapely.LineString:
+    """A line whose segments follow great circles (geodesics), densified for display."""
+    coords = list(line.coords)
+    out = [coords[0]]
+    for (lon1, lat1), (lon2, lat2) in zip(coords[:-1], coords[1:], strict=True):
+        _, _, dist_m = GEOD.inv(lon1, lat1, lon2, lat2)
+        n = int(dist_m / 1000 // step_km)
+        if n > 0:
+            out.extend(GEOD.npts(lon1, lat1, lon2, lat2, n))
+        out.append((lon2, lat2))
+    return shapely.LineString(out)
+
+
+def filter_by_date(frame: gpd.GeoDataFrame, start: date | None, end: date | None):
+    if frame.empty or (start is None and end is None):
+        return frame
+    keep = [overlaps(row, start, end) for row in _records(frame)]
+    return frame[np.array(keep, dtype=bool)]
+
+
+def analysis_subset(frame: gpd.GeoDataFrame, categories: tuple[str, ...]):
+    """Rows whose category is selected (rows without a category are always kept)."""
+    if frame.empty or "category" not in frame or "all" in categories:
+        return frame
+    mask = frame["category"].isna() | frame["category"].isin(categories)
+    return frame[mask]
+
+
+# --------------------------------------------------------------------------- static map
+def legend_html(state: MapState | None = None, layers=None) -> str:
+    state = state or MapState()
+    rows = ["<h4>Legend</h4>"]
+    layers = layers or [BY_NAME[name] for name in ("facilities", "sightings", "flights",
+                                                   "orinoco_mining_arc")]
+    for layer in layers:
+        for label, color in layer.legend_entries():
+            kind = {"orinoco_mining_arc": " fp-area", "flights": " fp-line"}.get(layer.name, "")
+            border = color if kind else "#222" if layer.name == "facilities" else "#fff"
+            rows.append(f'<div class="fp-row"><span class="fp-swatch{kind}" '
+                        f'style="background:{color};border-color:{border}"></span>'
+                        f"{escape_text(label)}</div>")
+    rows.append(f'<div class="fp-row"><span class="fp-swatch fp-ring" '
+                f'style="border-color:{BUFFER_COLOR}"></span>Buffer at the chosen radius '
+                f"(geodesic)</div>")
+    rows.append('<div class="fp-row"><span class="fp-swatch fp-ring" '
+                'style="border-color:#555"></span>Location precision</div>')
+    rows.append(f'<div class="fp-row"><span class="fp-swatch fp-line" '
+                f'style="border-color:{HIGHLIGHT_COLOR}"></span>Distance to nearest '
+                f"facility</div>")
+    rows.append('<div class="fp-legend-credit">Map data: Natural Earth; GeoNames; '
+                'airportsdata. Sources: Meduza; The Moscow Times.</div>')
+    return "".join(rows)
+
+
+def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
+             overlay: Overlay | None = None, height_px: int | None = None) -> folium.Map:
+    """The static part of the map. Deterministic: same arguments, same HTML."""
+    m = folium.Map(location=CENTRE, zoom_start=ZOOM, tiles=None, control_scale=True,
+                   min_zoom=3, max_bounds=False, zoom_control=overlay is None,
+                   zoom_snap=0.25, zoom_delta=0.5,
+                   height=height_px or "100%")
+    # Leaflet and jQuery from this machine; no Bootstrap or Font Awesome (unused).
+    m.default_js = list(assets.JS)
+    m.default_css = list(assets.CSS)
+    if basemap in WEB_BASEMAPS:
+        spec = WEB_BASEMAPS[basemap]
+        folium.TileLayer(tiles=spec["tiles"], attr=spec["attr"], name=spec["label"],
+                         max_zoom=18).add_to(m)
+    else:
+        countries = frames.get("basemap_countries")
+        if countries is not None and not countries.empty:
+            folium.GeoJson(
+                json.loads(countries[["geometry"]].to_json()),
+                name="Countries",
+                style_function=lambda _: {"color": "#b9b4aa", "weight": 0.8,
+                                          "fillColor": "#f2f0eb", "fillOpacity": 1},
+                interactive=False,
+                control=False,
+            ).add_to(m)
+    venezuela = frames.get("venezuela")
+    if venezuela is not None and not venezuela.empty:
+        folium.GeoJson(
+            json.loads(venezuela[["geometry"]].to_json()),
+            name="Venezuela",
+            style_function=lambda _: {"color": "#6d6a63", "weight": 1.6,
+                                      "fillColor": "#fcfbf8",
+                                      "fillOpacity": 0 if basemap in WEB_BASEMAPS else 1},
+            interactive=False,
+            control=False,
+        ).add_to(m)
+    HtmlControl(legend_html(), "bottomright", "fp-legend").add_to(m)
+    if overlay is not None:
+        title = f"<h3>{escape_text(overlay.title)}</h3>"
+        if overlay.subtitle:
+            title += f"<p>{escape_text(overlay.subtitle)}</p>"
+        HtmlControl(title, "topleft", "fp-title").add_to(m)
+        HtmlControl(escape_text(overlay.credits), "bottomleft", "fp-credits").add_to(m)
+    return m
+
+
+# --------------------------------------------------------------------------- dynamic groups
+def _precision_rings(frame: gpd.GeoDataFrame, color: str) -> list[dict]:
+    features = []
+    for row in _records(frame):
+        precision = row.get("location_precision_km")
+        geometry = row["geometry"]
+        if precision and precision > 0 and isinstance(geometry, shapely.Point):
+            ring = shapely.LineString(geodesic_buffer(geometry, float(precision), 72).exterior)
+            features.append({"type": "Feature", "geometry": shapely.geometry.mapping(ring),
+                             "properties": {"fp_color": color}})
+    return features
+
+
+def layer_group(layer: Layer, frame: gpd.GeoDataFrame, state: MapState) -> folium.FeatureGroup:
+    """One story layer as a FeatureGroup: features, popups, tooltips, precision rings."""
+    group = folium.FeatureGroup(name=escape_text(layer.legend_label), show=True)
+    if frame.empty:
+        return group
+    features = []
+    for row in _records(frame):
+        geometry = row.pop("geometry")
+        if geometry is None or geometry.is_empty:
+            continue
+        color = layer.color_for(row)
+        if isinstance(geometry, shapely.LineString) and layer.name == "flights":
+            geometry = great_circle(geometry)
+        features.append(_feature(geometry, row, layer, color))
+    is_area = layer.name == "orinoco_mining_arc"
+    is_facility = layer.name == "facilities"
+    _geojson(
+        features, layer.name,
+        point_radius=7 if is_facility else 6 if layer.name == "sightings" else 4,
+        weight=2.5 if layer.name in ("flights", "sightings") else 1.5 if not is_area else 1,
+        fill_opacity=0.25 if is_area else 0.95,
+        line_color="#222222" if is_facility else "#ffffff" if layer.name == "sightings"
+        else None,
+    ).add_to(group)
+    return group
+
+
+def buffer_group(frame: gpd.GeoDataFrame, radius_km: float, around: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=f"Buffers, {radius_km:g} km around {around}")
+    features = []
+    for row in _records(frame):
+        geometry = row["geometry"]
+        if geometry is None or geometry.is_empty:
+            continue
+        area = geodesic_buffer(geometry, float(radius_km), vertices=96)
+        features.append({"type": "Feature", "geometry": shapely.geometry.mapping(area),
+                         "properties": {"fp_color": BUFFER_COLOR}})
+    if features:
+        _geojson(features, "buffers", weight=1.5, fill_opacity=0.10, dash="6 4",
+                 popups=False).add_to(group)
+    return group
+
+
+def highlight_group(sightings, facilities, selected_id: str, nearest: dict | None):
+    """The selected sighting's nearest facility, ringed, and the geodesic line between."""
+    group = folium.FeatureGroup(name="Selected sighting")
+    if not nearest or selected_id is None:
+        return group
+    sighting = sightings[sightings["id"] == selected_id]
+    facility = facilities[facilities["id"] == nearest.get("nearest_facility_id")]
+    if sighting.empty or facility.empty:
+        return group
+    start = sighting.geometry.iloc[0]
+    target = facility.geometry.iloc[0]
+    end = target if isinstance(target, shapely.Point) else \
+        shapely.ops.nearest_points(target, start)[0]
+    line = great_circle(shapely.LineString([start, end]), step_km=5)
+    distance = float(nearest["distance_km"])
+    facility_name = facility["name"].iloc[0] if "name" in facility else facility["id"].iloc[0]
+    label = f"{distance:,.1f} km to {escape_text(facility_name)}"
+    folium.PolyLine([(lat, lon) for lon, lat in line.coords], color=HIGHLIGHT_COLOR, weight=3,
+                    dash_array="2 6",
+                    tooltip=folium.Tooltip(label, permanent=True, sticky=False,
+                                           class_name="fp-distance-label")).add_to(group)
+    folium.CircleMarker([end.y, end.x], radius=13, color=HIGHLIGHT_COLOR, weight=3,
+                        fill=False).add_to(group)
+    folium.CircleMarker([start.y, start.x], radius=10, color=HIGHLIGHT_COLOR, weight=2,
+                        fill=False).add_to(group)
+    return group
+
+
+def dynamic_groups(frames: dict[str, gpd.GeoDataFrame], state: MapState,
+                   nearest_by_sighting: dict | None = None) -> list[folium.FeatureGroup]:
+    """Everything that changes with the user's choices, as FeatureGroups."""
+    shown = {name: frames[name] for name in state.visible_layers if name in frames}
+    for name in ("sightings", "flights"):
+        if name in shown:
+            shown[name] = filter_by_date(shown[name], state.date_start, state.date_end)
+    groups = []
+    rings = []
+    if state.precision_rings:
+        for name in ("facilities", "sightings"):
+            if name in shown:
+                rings.extend(_precision_rings(shown[name], "#555555"))
+    if rings:
+        # streamlit-folium draws only the first child of a dynamic group: one layer each.
+        group = folium.FeatureGroup(name="Location precision")
+        _geojson(rings, "precision", weight=1, fill_opacity=0, dash="4 4",
+                 popups=False).add_to(group)
+        groups.append(group)
+    for name in ("orinoco_mining_arc", "flights", "facilities", "sightings"):
+        if name in shown:
+            groups.append(layer_group(BY_NAME[name], shown[name], state))
+    for name in shown:
+        if name not in BY_NAME:  # uploaded layers
+            groups.append(layer_group(BY_NAME.get("sightings"), shown[name], state))
+    facilities = analysis_subset(frames.get("facilities", gpd.GeoDataFrame()),
+                                 state.facility_categories)
+    sightings = analysis_subset(
+        filter_by_date(frames.get("sightings", gpd.GeoDataFrame()), state.date_start,
+                       state.date_end), state.sighting_categories)
+    if state.buffer_around in ("sightings", "facilities") and state.radius_km > 0:
+        around = sightings if state.buffer_around == "sightings" else facilities
+        if not around.empty:
+            groups.insert(0, buffer_group(around, state.radius_km, state.buffer_around))
+    if state.selected_id and nearest_by_sighting:
+        groups.append(highlight_group(frames["sightings"], frames["facilities"],
+                                      state.selected_id,
+                                      nearest_by_sighting.get(state.selected_id)))
+    return groups
+
+
+def full_map(frames, state: MapState | None = None, nearest_by_sighting=None,
+             basemap: str = "offline", overlay: Overlay | None = None) -> folium.Map:
+    """The static map with the dynamic groups added: for standalone HTML and tests."""
+    state = state or MapState()
+    m = base_map(frames, basemap, overlay)
+    for group in dynamic_groups(frames, state, nearest_by_sighting):
+        group.add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m

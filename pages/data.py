@@ -1,0 +1,35 @@
+"""Data page: each layer as a table, its problems, and validated GeoJSON to download."""
+
+import json
+
+import streamlit as st
+
+from layers.registry import LAYERS
+from ui.data import shipped, working_frames
+
+frames = working_frames()
+_, problems, _ = shipped()
+
+st.header("Data")
+st.caption("Every layer as loaded and validated. See data/README.md for the schema.")
+if problems:
+    st.warning(f"{len(problems)} problem(s) in the shipped layers; the valid features were kept.")
+    st.code("\n".join(problems), language=None)
+
+for layer in LAYERS:
+    frame = frames.get(layer.name)
+    if frame is None:
+        continue
+    with st.expander(f"{layer.legend_label}: {len(frame)} feature(s)",
+                     expanded=layer.role == "story"):
+        st.caption(layer.description)
+        table = frame.drop(columns="geometry").copy()
+        for column in table.columns:
+            if table[column].map(lambda v: isinstance(v, list | dict)).any():
+                table[column] = table[column].map(
+                    lambda v: json.dumps(v, ensure_ascii=False) if v is not None else "")
+        table.insert(1, "geometry", frame.geometry.geom_type)
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button("Download as GeoJSON", data=lambda f=frame: f.to_json(drop_id=True),
+                           file_name=f"{layer.name}.geojson", mime="application/geo+json",
+                           key=f"download-{layer.name}")

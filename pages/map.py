@@ -1,0 +1,69 @@
+"""Map page: the story layers, buffers at the chosen radius, and the nearest-asset table."""
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mapview.build import Overlay, base_map, dynamic_groups
+from ui import compute
+from ui.data import working_frames
+from ui.present import proximity_frame, result_line, sighting_at
+from ui.state import current
+
+choices = current()
+state = choices.map_state
+frames = working_frames()
+proximity = compute.proximity(state)
+nearest = ({row["id"]: row for row in proximity.sightings.to_dict("records")}
+           if proximity is not None else {})
+result = compute.test(state, choices.null)
+line = result_line(result, state, choices.null)
+
+overlay = None
+if choices.screenshot:
+    overlay = Overlay(
+        title=st.query_params.get("title", "Where Russian specialists were seen in Venezuela"),
+        subtitle=line,
+        credits=("Sources: Meduza (2019); The Moscow Times / WSJ (2019). Map data: Natural "
+                 "Earth; GeoNames; airportsdata. Geodesic distances on WGS84."),
+    )
+    map_column, side = st.container(), None
+else:
+    st.subheader("Were Russian specialists seen near Russian business assets?")
+    map_column, side = st.columns([5, 3], gap="medium")
+
+with map_column:
+    output = st_folium(
+        base_map(frames, choices.basemap, overlay),
+        key="footprint-map",
+        feature_group_to_add=dynamic_groups(frames, state, nearest),
+        layer_control=folium.LayerControl(collapsed=True),
+        returned_objects=["last_object_clicked"],
+        use_container_width=True,
+        height=760 if choices.screenshot else 620,
+    )
+
+clicked = (output or {}).get("last_object_clicked")
+if clicked and clicked != st.session_state.get("_last_click"):
+    st.session_state["_last_click"] = clicked
+    hit = sighting_at(frames["sightings"], clicked)
+    if hit and hit != state.selected_id:
+        st.session_state["selected"] = hit
+        st.rerun()
+
+if side is not None:
+    with side:
+        st.markdown(f"**{line}**")
+        if result is not None:
+            st.caption(f"Null model: {result.null_description}")
+        table = proximity_frame(proximity, frames)
+        if table is None:
+            st.info("No sightings or no facilities match the current choices: widen the date "
+                    "range or the categories in the sidebar.")
+        else:
+            st.dataframe(table, hide_index=True, width="stretch",
+                         column_config={"distance_km": st.column_config.NumberColumn(
+                             "distance (km)", format="%.1f")})
+        st.caption("Click a sighting on the map (or pick one in the sidebar) to draw the "
+                   "line to its nearest facility. Distances are geodesic on the WGS84 "
+                   "ellipsoid.")

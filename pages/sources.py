@@ -1,0 +1,62 @@
+"""Sources & method: every source with the features it supports, placeless claims, method."""
+
+import streamlit as st
+
+from analysis.nulls import NULL_MODELS
+from layers.registry import story_layers
+from ui.data import shipped, working_frames
+from ui.present import sources_index
+
+frames = working_frames()
+_, _, claims = shipped()
+
+st.header("Sources")
+st.caption("Every feature on the map cites at least one source; quotes are verbatim. An "
+           "address is given only where our copy of the source has it.")
+for source, supported in sources_index(frames, claims, [layer.name for layer in
+                                                          story_layers()]).items():
+    publisher, title, published, url = source
+    with st.container(border=True):
+        st.text(f"{publisher}: {title}" + (f" ({published})" if published else ""))
+        if url:
+            st.link_button("Open the source", url)
+        else:
+            st.caption("No public address in our copy of this source.")
+        for layer_name, name, quote in supported:
+            st.text(f"• {name} [{layer_name}]")
+            if quote:
+                st.caption(f"“{quote}”")
+
+st.header("Claims without a place")
+st.caption("The sources make these claims without a place that could honestly be mapped. "
+           "They are listed here and never placed at invented coordinates.")
+for claim in claims:
+    with st.container(border=True):
+        st.text(f"{claim['name']}  ({claim['confidence']})")
+        st.caption(f"Why not on the map: {claim['why_no_place']}")
+        for source in claim["sources"]:
+            st.caption(f"“{source['quote']}” ({source['publisher']})")
+
+st.header("Method, for non-statisticians")
+st.markdown(
+    "**Distances.** Every distance is measured along the Earth's surface on the WGS84 "
+    "ellipsoid (the model GPS uses), in kilometres: never in map degrees or on a flat web "
+    "map, which would stretch distances.\n\n"
+    "**The question.** For a radius r, we count how many sightings have at least one "
+    "Russian-financed asset within r km. Call that count K.\n\n"
+    "**What chance would give.** We then imagine the same number of sightings placed "
+    "by chance, thousands of times, and count K for each imagined set. There are three "
+    "ways to imagine chance:")
+for model in NULL_MODELS.values():
+    st.markdown(f"- **{model.label}.** {model.plain_words}")
+st.markdown(
+    "**The p-value** is the share of imagined sets in which K is at least as large as what "
+    "was observed: p = (1 + number of such sets) / (number of sets + 1). A small p (say "
+    "below 0.05) means chance rarely puts sightings this close to the assets.\n\n"
+    "**What it cannot say.** With four or five sightings even a perfect result may not "
+    "reach a small p; the app says so. Sightings are the ones that were reported, which "
+    "favours busy places. A radius picked after looking at the map flatters the result: "
+    "the Analysis page shows every radius from 1 to 300 km.\n\n"
+    "**Location precision.** Most places are known only to the city (10-15 km). The "
+    "Analysis page moves every point at random within its precision and reports how much "
+    "the result changes.")

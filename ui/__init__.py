@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: cached loading, the sidebar, URL state."""

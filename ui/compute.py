@@ -1,0 +1,58 @@
+"""Cached calls into the analysis package, keyed by the data version and the choices."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.proximity import proximity_table
+from analysis.stats import proximity_test
+from mapview.build import MapState, analysis_subset, filter_by_date
+from ui.data import working_frames, working_version
+
+#: Simulations behind the one-line result on the Map page (the Analysis page can change it).
+MAP_SIMULATIONS = 9999
+DEFAULT_SEED = 20190503
+
+
+def analysis_frames(state: MapState):
+    """(facilities, sightings) counted in the analysis for these choices."""
+    frames = working_frames()
+    facilities = analysis_subset(frames["facilities"], state.facility_categories)
+    sightings = filter_by_date(frames["sightings"], state.date_start, state.date_end)
+    sightings = analysis_subset(sightings, state.sighting_categories)
+    return facilities, sightings
+
+
+def _key(state: MapState) -> tuple:
+    return (working_version(), state.facility_categories, state.sighting_categories,
+            state.date_start, state.date_end)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _proximity(key: tuple, radius_km: float, _state: MapState):
+    facilities, sightings = analysis_frames(_state)
+    if facilities.empty or sightings.empty:
+        return None
+    return proximity_table(facilities, sightings, radius_km)
+
+
+def proximity(state: MapState):
+    """The proximity result for these choices, or None when a side is empty."""
+    return _proximity(_key(state), state.radius_km, state)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _test(key: tuple, radius_km: float, null: str, simulations: int, seed: int,
+          _state: MapState, _boundary):
+    facilities, sightings = analysis_frames(_state)
+    if facilities.empty or sightings.empty:
+        return None
+    return proximity_test(facilities, sightings, radius_km, null=null,
+                          simulations=simulations, rng=seed, boundary=_boundary)
+
+
+def test(state: MapState, null: str, simulations: int = MAP_SIMULATIONS,
+         seed: int = DEFAULT_SEED):
+    """The proximity test for these choices (cached), or None when a side is empty."""
+    boundary = working_frames()["venezuela"]
+    return _test(_key(state), state.radius_km, null, simulations, seed, state, boundary)

@@ -1,0 +1,83 @@
+"""Small presentation helpers shared by pages (tables, sentences)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.nulls import NULL_MODELS
+from mapview.build import MapState
+
+CHANCE_PHRASES = {
+    "towns": "among random Venezuelan towns",
+    "towns_weighted": "among random Venezuelan towns weighted by population",
+    "uniform": "among random points in Venezuela",
+}
+
+
+def result_line(result, state: MapState, null: str) -> str:
+    """'3 of 4 sightings lie within 50 km of a Russian-financed asset; ...'"""
+    if result is None:
+        return "No sightings or no facilities match the current choices."
+    chance = CHANCE_PHRASES.get(null, NULL_MODELS[null].label.lower())
+    what = "a Russian-financed asset" if state.facility_categories == ("russian_asset",) \
+        else "a selected facility"
+    text = (f"{result.observed_within} of {result.n_sightings} sightings lie within "
+            f"{state.radius_km:g} km of {what}; {chance} that happens with "
+            f"p = {result.p_value:.2g} ({result.simulations:,} draws).")
+    if not result.can_reach_0_05:
+        text += " With so few sightings no result could reach p < 0.05."
+    return text
+
+
+def proximity_frame(proximity, frames) -> pd.DataFrame | None:
+    """The proximity table with names, for display."""
+    if proximity is None:
+        return None
+    names = {}
+    for layer in ("sightings", "facilities"):
+        frame = frames[layer]
+        names.update(zip(frame["id"], frame["name"] if "name" in frame else frame["id"],
+                         strict=True))
+    table = proximity.sightings
+    return pd.DataFrame({
+        "sighting": [str(names.get(i, i)) for i in table["id"]],
+        "nearest facility": [str(names.get(i, i)) for i in table["nearest_facility_id"]],
+        "distance_km": table["distance_km"].astype(float).round(1),
+        "within radius": table["within_radius"].map({True: "yes", False: "no"}),
+    })
+
+
+def sighting_at(sightings, clicked: dict, tolerance_deg: float = 1e-4) -> str | None:
+    """The id of the sighting at a clicked map position, if any."""
+    lat, lng = clicked.get("lat"), clicked.get("lng")
+    if lat is None or lng is None or sightings.empty:
+        return None
+    distance = (sightings.geometry.x - lng) ** 2 + (sightings.geometry.y - lat) ** 2
+    best = distance.idxmin()
+    if math.sqrt(distance[best]) > tolerance_deg:
+        return None
+    return str(sightings.loc[best, "id"])
+
+
+def sources_index(frames, claims, layer_names) -> dict:
+    """{(publisher, title, published, url): [(layer, feature name, quote), ...]}."""
+    index: dict = {}
+    for layer_name in layer_names:
+        frame = frames.get(layer_name)
+        if frame is None or "sources" not in frame:
+            continue
+        for name, sources in zip(frame.get("name", frame["id"]), frame["sources"],
+                                 strict=True):
+            for source in sources if isinstance(sources, list) else []:
+                key = (source.get("publisher"), source.get("title"), source.get("published"),
+                       source.get("url"))
+                index.setdefault(key, []).append((layer_name, name, source.get("quote")))
+    for claim in claims:
+        for source in claim["sources"]:
+            key = (source.get("publisher"), source.get("title"), source.get("published"),
+                   source.get("url"))
+            index.setdefault(key, []).append(("claim without place", claim["name"],
+                                              source.get("quote")))
+    return index

@@ -1,0 +1,41 @@
+"""Defaults for every user choice, with their help text: one table for app, URL and docs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # also the URL query parameter
+    default: object
+    help: str
+
+
+SETTINGS = {
+    s.name: s
+    for s in (
+        Setting("radius_km", 50, "Buffer radius in km (1 to 300): a sighting counts as near "
+                "an asset when one lies within this geodesic distance."),
+        Setting("buffer", "sightings", "Draw the buffers around sightings or around "
+                "facilities."),
+        Setting("null", "towns", "Null model: where would sightings fall by chance?"),
+        Setting("layers", ["orinoco_mining_arc", "flights", "facilities", "sightings"],
+                "Layers shown on the map."),
+        Setting("facility_categories", ["russian_asset"], "Facility categories counted as "
+                "assets in the analysis; 'context' and 'background' are left out by default."),
+        Setting("sighting_categories", ["sighting"], "Sighting categories tested; insiders' "
+                "accounts are left out by default (they were placed at an asset by their job)."),
+        Setting("dates", None, "Date range for sightings and flights; undated features are "
+                "always shown."),
+        Setting("selected", "", "The sighting whose nearest facility is highlighted."),
+        Setting("basemap", "offline", "Basemap. Web basemaps send the viewed area to a "
+                "third-party tile server; the offline basemap sends nothing."),
+        Setting("simulations", 9999, "Number of random draws under the null model."),
+        Setting("seed", 20190503, "Random seed: the same seed gives the same p-value."),
+        Setting("screenshot", "0", "1 hides Streamlit's chrome and overlays title, legend, "
+                "scale and credits on the map."),
+    )
+}
+
+RADIUS_MIN_KM, RADIUS_MAX_KM = 1, 300
