@@ -1,0 +1,209 @@
+"""The command line, run as a subprocess, and the lenient GeoJSON reader."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pyproj import Geod
+
+from analysis.io import InputError, read_feature_file
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "analysis"
+FACILITIES = FIXTURES / "facilities.geojson"
+SIGHTINGS = FIXTURES / "sightings.geojson"
+
+
+def run(*args, cwd=REPO):
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *map(str, args)],
+        capture_output=True, text=True, cwd=cwd, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+def feature(geometry, **properties):
+    return {"type": "Feature", "properties": properties, "geometry": geometry}
+
+
+POINT = {"type": "Point", "coordinates": [-66.9, 10.5]}
+
+BAD_FILES = {
+    "missing": None,
+    "invalid_json": "{not json",
+    "not_a_feature_collection": json.dumps({"type": "Feature", "geometry": POINT}),
+    "a_list": json.dumps([1, 2]),
+    "feature_without_geometry": json.dumps(
+        {"type": "FeatureCollection", "features": [feature(None, id="a")]}),
+    "out_of_range": json.dumps(
+        {"type": "FeatureCollection",
+         "features": [feature({"type": "Point", "coordinates": [-66.9, 100.0]})]}),
+    "empty": json.dumps({"type": "FeatureCollection", "features": []}),
+    "malformed_geometry": json.dumps(
+        {"type": "FeatureCollection",
+         "features": [feature({"type": "Polygon", "coordinates": [[1, 2]]})]}),
+}
+
+
+@pytest.mark.parametrize("problem", sorted(BAD_FILES))
+@pytest.mark.parametrize("option", ["--facilities", "--sightings"])
+def test_bad_input_file_gives_one_line_naming_the_file_and_exit_2(tmp_path, problem, option):
+    path = tmp_path / f"{problem}.geojson"
+    if BAD_FILES[problem] is not None:
+        path.write_text(BAD_FILES[problem])
+    other = "--sightings" if option == "--facilities" else "--facilities"
+    other_path = SIGHTINGS if other == "--sightings" else FACILITIES
+    done = run("proximity", option, path, other, other_path)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert str(path) in lines[0]
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize("problem", ["missing", "invalid_json", "empty", "out_of_range"])
+def test_reader_raises_input_error_with_one_line_message(tmp_path, problem):
+    path = tmp_path / "x.geojson"
+    if BAD_FILES[problem] is not None:
+        path.write_text(BAD_FILES[problem])
+    with pytest.raises(InputError) as caught:
+        read_feature_file(path)
+    assert isinstance(caught.value, ValueError)
+    assert str(caught.value).startswith(str(path)) and "\n" not in str(caught.value)
+
+
+def test_reader_takes_id_from_properties_then_feature_then_position(tmp_path):
+    path = tmp_path / "ids.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        feature(POINT, id="from-properties"),
+        {**feature(POINT), "id": 17},
+        feature(POINT),
+    ]}))
+    assert read_feature_file(path).id.tolist() == ["from-properties", "17", "2"]
+
+
+def test_proximity_json_schema_and_category_filters():
+    done = run("proximity", "--facilities", FACILITIES, "--sightings", SIGHTINGS,
+               "--radius-km", 10, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert set(out) == {"radius_km", "sightings", "facilities"}
+    assert {s["id"] for s in out["sightings"]} == {"s-caracas", "s-orinoco", "s-far"}
+    for sighting in out["sightings"]:
+        assert set(sighting) >= {"id", "nearest_facility_id", "distance_km", "within_radius",
+                                 "facilities_within"}
+    assert {f["id"] for f in out["facilities"]} == {"caracas-office", "maracay-plant",
+                                                     "orinoco-block"}
+    assert all(set(f) >= {"id", "sightings_within"} for f in out["facilities"])
+    by_id = {s["id"]: s for s in out["sightings"]}
+    assert by_id["s-orinoco"]["distance_km"] == 0.0  # inside the polygon
+    assert by_id["s-caracas"]["facilities_within"] == ["caracas-office"]
+
+
+def test_category_all_keeps_every_feature():
+    done = run("proximity", "--facilities", FACILITIES, "--sightings", SIGHTINGS,
+               "--facility-category", "all", "--sighting-category", "all")
+    out = json.loads(done.stdout)
+    assert len(out["sightings"]) == 4 and len(out["facilities"]) == 4
+
+
+def test_command_distances_agree_with_independent_geod_inv():
+    done = run("proximity", "--facilities", FACILITIES, "--sightings", SIGHTINGS,
+               "--facility-category", "all", "--sighting-category", "all")
+    out = json.loads(done.stdout)
+    facilities = json.loads(FACILITIES.read_text())["features"]
+    sightings = json.loads(SIGHTINGS.read_text())["features"]
+    points = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in facilities
+              if f["geometry"]["type"] == "Point"}
+    geod = Geod(ellps="WGS84")
+    coords = {f["properties"].get("id", f.get("id")): f["geometry"]["coordinates"]
+              for f in sightings}
+    for row in out["sightings"]:
+        lon, lat = coords[row["id"]]
+        if row["nearest_facility_id"] not in points:
+            continue
+        distances = {fid: geod.inv(lon, lat, *xy)[2] / 1000 for fid, xy in points.items()}
+        assert row["distance_km"] == pytest.approx(distances[row["nearest_facility_id"]],
+                                                   abs=1e-6)
+        assert row["distance_km"] <= min(distances.values()) + 1e-9
+
+
+def test_test_command_json_keys_and_reproducible_with_seed(tmp_path):
+    args = ("test", "--facilities", FACILITIES, "--sightings", SIGHTINGS, "--radius-km", 20,
+            "--simulations", 999, "--seed", 5, "--format", "json")
+    first, second = run(*args), run(*args, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout  # defaults resolved from the package, not the cwd
+    out = json.loads(first.stdout)
+    assert {"radius_km", "null", "null_description", "simulations", "seed", "n_sightings",
+            "n_facilities", "observed_within", "null_mean_within", "p_value",
+            "mean_nearest_distance_km", "null_mean_nearest_distance_km",
+            "p_value_mean_distance", "min_achievable_p_value", "can_reach_0_05",
+            "statement"} <= set(out)
+    assert out["seed"] == 5 and out["simulations"] == 999 and out["n_sightings"] == 3
+
+
+def test_test_command_uniform_null_with_boundary_sweep_and_uncertainty():
+    done = run("test", "--facilities", FACILITIES, "--sightings", SIGHTINGS, "--null", "uniform",
+               "--boundary", FIXTURES / "boundary.geojson", "--simulations", 199, "--sweep",
+               "--uncertainty", 3, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert len(out["sweep"]["rows"]) == 300
+    assert out["uncertainty"]["repeats"] == 3
+
+
+def test_markdown_escapes_hostile_text_from_files(tmp_path):
+    hostile = tmp_path / "hostile.geojson"
+    hostile.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        feature(POINT, id="<img src=x onerror=alert(1)>", category="sighting",
+                sources=[{"publisher": "[click](javascript:alert(1))"}]),
+    ]}))
+    for command in ("proximity", "test"):
+        extra = ("--simulations", 99) if command == "test" else ()
+        done = run(command, "--facilities", FACILITIES, "--sightings", hostile,
+                   "--format", "markdown", *extra)
+        assert done.returncode == 0, done.stderr
+        body = re.sub(r"(?m)^>", "", done.stdout)  # the methodology box is a blockquote
+        assert not re.search(r"(?<!\\)<[A-Za-z/!?]", body)  # no unescaped HTML tag
+        assert not re.search(r"(?<!\\)\]\(", done.stdout)
+    assert "\\<img" in run("proximity", "--facilities", FACILITIES, "--sightings", hostile,
+                           "--format", "markdown").stdout
+
+
+def test_markdown_methodology_box_has_the_four_sections():
+    done = run("test", "--facilities", FACILITIES, "--sightings", SIGHTINGS,
+               "--simulations", 99, "--format", "markdown")
+    for heading in ("**Data.**", "**Method.**", "**Result.**", "**Caveats.**"):
+        assert heading in done.stdout
+    assert "WGS84" in done.stdout and "p = " in done.stdout
+
+
+def test_csv_output_has_one_row_per_sighting():
+    done = run("proximity", "--facilities", FACILITIES, "--sightings", SIGHTINGS,
+               "--format", "csv")
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("id,nearest_facility_id,distance_km")
+    assert len(lines) == 4
+
+
+def test_sightings_that_are_not_points_are_rejected_with_the_file_named():
+    done = run("proximity", "--facilities", FACILITIES, "--sightings", FACILITIES,
+               "--sighting-category", "all")
+    assert done.returncode == 2
+    assert str(FACILITIES) in done.stderr and "points" in done.stderr
+    assert np.isfinite(len(done.stderr))
+
+
+@pytest.mark.skipif(not (REPO / "data" / "facilities.geojson").exists(),
+                    reason="shipped layers not present")
+def test_default_files_resolve_from_the_package_not_the_cwd(tmp_path):
+    done = run("proximity", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["sightings"]

@@ -1,0 +1,110 @@
+"""Known answers for geodesic distances, polygon distances and buffers."""
+
+import numpy as np
+import pytest
+import shapely
+
+from analysis.geodesic import distance_km, geodesic_buffer, geodesic_circle
+from analysis.nearest import GeodesicIndex
+
+
+def brute_force_km(geometry, lon, lat, step_degrees=0.0005):
+    """Distance to a polygon/line by dense sampling of its boundary (0 inside)."""
+    if geometry.geom_type == "Polygon" and shapely.contains_xy(geometry, lon, lat):
+        return 0.0
+    line = geometry.exterior if geometry.geom_type == "Polygon" else geometry
+    xy = shapely.get_coordinates(shapely.segmentize(line, step_degrees))
+    return float(distance_km(lon, lat, xy[:, 0], xy[:, 1]).min())
+
+
+def test_one_degree_of_latitude_near_10_north_is_110_6_km():
+    assert distance_km(-66.0, 9.5, -66.0, 10.5) == pytest.approx(110.6, abs=0.1)
+
+
+def test_nearest_point_is_exact_against_brute_force():
+    rng = np.random.default_rng(3)
+    flon, flat = rng.uniform(-73, -60, 500), rng.uniform(1, 12, 500)
+    qlon, qlat = rng.uniform(-73, -60, 3000), rng.uniform(1, 12, 3000)
+    facility, dist = GeodesicIndex(shapely.points(flon, flat)).nearest(qlon, qlat)
+    brute = distance_km(qlon[:, None], qlat[:, None], flon, flat)
+    np.testing.assert_allclose(dist, brute.min(axis=1), rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(facility, brute.argmin(axis=1))
+
+
+def test_nearest_handles_many_near_ties():
+    # Facilities on a circle around the query: all within 0.01% of each other.
+    azimuth = np.linspace(0, 360, 64, endpoint=False)
+    circle = shapely.get_coordinates(geodesic_circle(-66.0, 10.0, 50.0, 64).exterior)[:-1]
+    index = GeodesicIndex(shapely.points(circle))
+    _, dist = index.nearest([-66.0], [10.0])
+    assert dist[0] == pytest.approx(50.0, rel=1e-9)
+    assert azimuth.size == 64
+
+
+SQUARE = shapely.Polygon([(-66, 10), (-64, 10.5), (-63.5, 8), (-65.5, 7.5)])
+
+
+@pytest.mark.parametrize(
+    "lon, lat, where",
+    [
+        (-65.0, 9.0, "inside"),
+        (-66.5, 9.0, "west, near"),
+        (-70.0, 12.0, "far north-west"),
+        (-64.9, 10.3, "inside near edge"),
+        (-63.0, 6.0, "south-east"),
+        (-66.01, 10.0, "1 km from a vertex"),
+    ],
+)
+def test_polygon_distance_is_zero_inside_and_boundary_distance_outside(lon, lat, where):
+    _, dist = GeodesicIndex([SQUARE]).nearest([lon], [lat])
+    expected = brute_force_km(SQUARE, lon, lat)
+    if expected == 0:
+        assert dist[0] == 0.0, where
+    else:
+        assert dist[0] == pytest.approx(expected, rel=0.005), where
+
+
+def test_line_distance_matches_dense_geodesic_sampling():
+    line = shapely.LineString([(-70, 5), (-62, 11)])
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(-72, -60, 50), rng.uniform(3, 13, 50)
+    _, dist = GeodesicIndex([line]).nearest(lon, lat)
+    expected = [brute_force_km(line, x, y) for x, y in zip(lon, lat, strict=True)]
+    np.testing.assert_allclose(dist, expected, rtol=0.005)
+
+
+def test_distance_matrix_mixes_points_and_polygons():
+    index = GeodesicIndex([shapely.Point(-66.0, 9.5), SQUARE, shapely.MultiPoint([(-66, 10.5)])])
+    matrix = index.distances([-66.0], [9.5])
+    assert matrix.shape == (1, 3)
+    assert matrix[0, 0] == 0.0
+    assert matrix[0, 2] == pytest.approx(110.6, abs=0.1)
+
+
+@pytest.mark.parametrize("radius_km", [1.0, 10.0, 100.0, 300.0])
+@pytest.mark.parametrize("lon, lat", [(-66.9, 10.5), (-62.0, 1.0), (-71.6, 12.0)])
+def test_geodesic_circle_radius_error_below_half_percent(lon, lat, radius_km):
+    ring = shapely.segmentize(geodesic_circle(lon, lat, radius_km).exterior, 0.001)
+    xy = shapely.get_coordinates(ring)
+    error = np.abs(distance_km(lon, lat, xy[:, 0], xy[:, 1]) / radius_km - 1)
+    assert error.max() < 0.005
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [SQUARE, shapely.LineString([(-70, 5), (-66, 8)]), shapely.MultiPoint([(-66, 9), (-65, 9)])],
+    ids=["polygon", "line", "multipoint"],
+)
+def test_geodesic_buffer_boundary_is_within_half_percent_of_radius(geometry):
+    radius_km = 25.0
+    ring = shapely.get_coordinates(shapely.boundary(geodesic_buffer(geometry, radius_km)))
+    sample = ring[:: max(1, len(ring) // 150)]
+    index = GeodesicIndex([geometry])
+    _, dist = index.nearest(sample[:, 0], sample[:, 1])
+    np.testing.assert_allclose(dist, radius_km, rtol=0.005)
+
+
+@pytest.mark.parametrize("radius_km", [-1.0, float("nan"), "10"])
+def test_geodesic_buffer_rejects_bad_radius(radius_km):
+    with pytest.raises(ValueError, match="radius_km"):
+        geodesic_buffer(shapely.Point(0, 0), radius_km)
