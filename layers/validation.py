@@ -30,8 +30,10 @@ _UNION_TAGS = {
 def _short(value, limit: int = 60) -> str:
     """A short, one-line representation of a found value.
 
-    >>> _short("x" * 100)[-5:]
-    "xx...'"
+    >>> _short("x" * 100)[-4:]
+    "...'"
+    >>> len(_short("x" * 100))
+    60
     """
     text = repr(value)
     text = text.replace("\n", "\\n")

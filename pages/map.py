@@ -61,9 +61,7 @@ if side is not None:
             st.info("No sightings or no facilities match the current choices: widen the date "
                     "range or the categories in the sidebar.")
         else:
-            st.dataframe(table, hide_index=True, width="stretch",
-                         column_config={"distance_km": st.column_config.NumberColumn(
-                             "distance (km)", format="%.1f")})
+            st.table(table, hide_index=True)
         st.caption("Click a sighting on the map (or pick one in the sidebar) to draw the "
                    "line to its nearest facility. Distances are geodesic on the WGS84 "
                    "ellipsoid.")

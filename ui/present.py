@@ -44,7 +44,7 @@ def proximity_frame(proximity, frames) -> pd.DataFrame | None:
     return pd.DataFrame({
         "sighting": [str(names.get(i, i)) for i in table["id"]],
         "nearest facility": [str(names.get(i, i)) for i in table["nearest_facility_id"]],
-        "distance_km": table["distance_km"].astype(float).round(1),
+        "distance (km)": [f"{d:,.1f}" for d in table["distance_km"].astype(float)],
         "within radius": table["within_radius"].map({True: "yes", False: "no"}),
     })
 

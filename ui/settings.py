@@ -28,7 +28,7 @@ SETTINGS = {
                 "accounts are left out by default (they were placed at an asset by their job)."),
         Setting("dates", None, "Date range for sightings and flights; undated features are "
                 "always shown."),
-        Setting("selected", "", "The sighting whose nearest facility is highlighted."),
+        Setting("selected", "none", "The sighting whose nearest facility is highlighted."),
         Setting("basemap", "offline", "Basemap. Web basemaps send the viewed area to a "
                 "third-party tile server; the offline basemap sends nothing."),
         Setting("simulations", 9999, "Number of random draws under the null model."),

@@ -81,7 +81,7 @@ def sidebar(frames) -> Choices:
             default=SETTINGS["sighting_categories"].default, key="sighting_categories",
             bind="query-params", help=_help("sighting_categories"))
     sightings = frames.get("sightings")
-    ids = [""] + (list(sightings["id"]) if sightings is not None else [])
+    ids = ["none"] + (list(sightings["id"]) if sightings is not None else [])
     selected = bar.selectbox("Selected sighting", ids, key="selected", bind="query-params",
                              help=_help("selected"))
     basemap = bar.selectbox("Basemap", list(BASEMAP_LABELS), key="basemap",
@@ -97,7 +97,7 @@ def sidebar(frames) -> Choices:
         visible_layers=tuple(visible),
         date_start=dates[0],
         date_end=dates[1],
-        selected_id=selected or None,
+        selected_id=None if selected in (None, "none") else selected,
         facility_categories=tuple(facility_categories),
         sighting_categories=tuple(sighting_categories),
     )

@@ -1,0 +1,148 @@
+"""Every page through Streamlit's AppTest: no exception, and the controls change the results."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+TIMEOUT = 120
+
+
+@pytest.fixture(autouse=True)
+def navigation_like_the_server(monkeypatch):
+    """Make AppTest rerun the frame (app.py) like the real server does.
+
+    With a ``pages/`` folder beside app.py, Streamlit starts in its old folder-based page
+    mode until ``st.navigation`` runs, which switches it off for the server's lifetime.
+    AppTest resets that switch before every run, so its reruns execute the last page
+    alone, without the frame. Switching it off after each reset restores the server's
+    behaviour (the browser tests check the real server).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def run_app(page: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def result_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "sightings lie within" in m.value)
+
+
+def proximity_rows(at: AppTest):
+    return at.table[0].value
+
+
+def test_map_page_shows_the_result_line_and_the_proximity_table():
+    at = run_app()
+    line = result_line(at)
+    assert line.startswith("**3 of 4 sightings lie within 50 km of a Russian-financed asset;")
+    assert "among random Venezuelan towns that happens with p = " in line
+    table = proximity_rows(at)
+    assert list(table.columns) == ["sighting", "nearest facility", "distance (km)",
+                                   "within radius"]
+    assert len(table) == 4
+    assert set(table["within radius"]) == {"yes", "no"}
+
+
+def test_moving_the_slider_changes_the_table_and_the_result_line():
+    at = run_app()
+    before_line, before = result_line(at), proximity_rows(at)
+    at.slider(key="radius_km").set_value(5).run()
+    assert not at.exception
+    after_line, after = result_line(at), proximity_rows(at)
+    assert "within 5 km" in after_line and after_line != before_line
+    assert list(after["within radius"]) != list(before["within radius"])
+
+
+def test_radius_from_the_url_is_used():
+    at = run_app(radius_km="25")
+    assert at.slider(key="radius_km").value == 25
+    assert "within 25 km" in result_line(at)
+
+
+@pytest.mark.parametrize("null", ["towns", "towns_weighted", "uniform"])
+def test_each_null_model_gives_a_result(null):
+    at = run_app(null=null)
+    assert "p = " in result_line(at)
+
+
+def test_excluding_every_sighting_category_shows_a_helpful_empty_state():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.multiselect(key="sighting_categories").set_value([]).run()
+    assert not at.exception
+    assert any("No sightings or no facilities match" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("page,expected", [
+    ("pages/analysis.py", "Are the sightings closer to Russian assets than chance?"),
+    ("pages/sources.py", "Sources"),
+    ("pages/data.py", "Data"),
+])
+def test_every_page_runs_without_exception(page, expected):
+    at = run_app(page, simulations="999")
+    assert any(h.value == expected for h in at.header)
+
+
+def test_analysis_page_states_the_null_model_and_the_smallest_p():
+    at = run_app("pages/analysis.py", simulations="999")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Null model, in plain words:" in text
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Sightings within 50 km"] == "3 of 4"
+    assert "Smallest possible p" in metrics
+    assert any("Selection bias" in m.value for m in at.markdown)
+
+
+def test_sources_page_lists_claims_without_a_place():
+    at = run_app("pages/sources.py")
+    texts = " ".join(t.value for t in at.text)
+    assert "Guarded construction site for a future Russian government facility" in texts
+    assert "Meduza" in texts
+
+
+def map_args(at: AppTest) -> dict:
+    import json
+
+    (component,) = [e for e in at.get("component_instance")
+                    if e.proto.component_name == "streamlit_folium.st_folium"]
+    return json.loads(component.proto.json_args)
+
+
+def test_slider_changes_only_the_dynamic_layers_not_the_base_map():
+    at = run_app()
+    before = map_args(at)
+    at.slider(key="radius_km").set_value(120).run()
+    after = map_args(at)
+    # Same base-map script => st_folium keeps the same iframe; only the groups change.
+    assert after["script"] == before["script"]
+    assert after["key"] == before["key"]
+    assert after["feature_group"] != before["feature_group"]
+    assert "Buffers, 120 km around sightings" in after["layer_control"] or \
+        "120" in after["feature_group"]
+
+
+def test_map_loads_scripts_and_styles_only_from_this_server_and_ignores_pan_and_zoom():
+    args = map_args(run_app())
+    for link in args["js_links"] + args["css_links"]:
+        assert link.startswith("/app/static/"), link
+    assert args["returned_objects"] == ["last_object_clicked"]
