@@ -27,7 +27,7 @@ SETTINGS: dict[str, Setting] = {
                 "GeoJSON FeatureCollection of sightings (points)"),
         Setting("boundary", DATA_DIR / "venezuela.geojson",
                 "GeoJSON polygon of Venezuela, used by the 'uniform' null"),
-        Setting("radius_km", 10.0, "radius in km (geodesic)"),
+        Setting("radius_km", 50.0, "radius in km (geodesic)"),
         Setting("null", "towns", "null model"),
         Setting("simulations", 9999, "number of Monte Carlo simulations"),
         Setting("seed", 20190101, "random seed (same seed, same answer)"),

@@ -8,10 +8,11 @@ from analysis.proximity import proximity_table
 from analysis.stats import proximity_test
 from mapview.build import MapState, analysis_subset, filter_by_date
 from ui.data import working_frames, working_version
+from ui.settings import SETTINGS
 
 #: Simulations behind the one-line result on the Map page (the Analysis page can change it).
-MAP_SIMULATIONS = 9999
-DEFAULT_SEED = 20190503
+MAP_SIMULATIONS = SETTINGS["simulations"].default
+DEFAULT_SEED = SETTINGS["seed"].default
 
 
 def analysis_frames(state: MapState):

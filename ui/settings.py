@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analysis.settings import default as analysis_default
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -15,11 +17,13 @@ class Setting:
 SETTINGS = {
     s.name: s
     for s in (
-        Setting("radius_km", 50, "Buffer radius in km (1 to 300): a sighting counts as near "
-                "an asset when one lies within this geodesic distance."),
+        Setting("radius_km", int(analysis_default("radius_km")),
+                "Buffer radius in km (1 to 300): a sighting counts as near an asset when one "
+                "lies within this geodesic distance."),
         Setting("buffer", "sightings", "Draw the buffers around sightings or around "
                 "facilities."),
-        Setting("null", "towns", "Null model: where would sightings fall by chance?"),
+        Setting("null", analysis_default("null"),
+                "Null model: where would sightings fall by chance?"),
         Setting("layers", ["orinoco_mining_arc", "flights", "facilities", "sightings"],
                 "Layers shown on the map."),
         Setting("facility_categories", ["russian_asset"], "Facility categories counted as "
@@ -31,8 +35,10 @@ SETTINGS = {
         Setting("selected", "none", "The sighting whose nearest facility is highlighted."),
         Setting("basemap", "offline", "Basemap. Web basemaps send the viewed area to a "
                 "third-party tile server; the offline basemap sends nothing."),
-        Setting("simulations", 9999, "Number of random draws under the null model."),
-        Setting("seed", 20190503, "Random seed: the same seed gives the same p-value."),
+        Setting("simulations", analysis_default("simulations"),
+                "Number of random draws under the null model."),
+        Setting("seed", analysis_default("seed"),
+                "Random seed: the same seed gives the same p-value."),
         Setting("screenshot", "0", "1 hides Streamlit's chrome and overlays title, legend, "
                 "scale and credits on the map."),
     )
