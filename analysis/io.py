@@ -7,14 +7,12 @@ top-level ``id``, else its position in the file (as a string). Any problem raise
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 import shapely.geometry
 
@@ -36,18 +34,23 @@ class InputError(ValueError):
         super().__init__(f"{self.path}: {self.message}")
 
 
-def read_feature_file(path) -> gpd.GeoDataFrame:
-    """Read a GeoJSON FeatureCollection into a GeoDataFrame in EPSG:4326.
 
-    Columns: ``id`` (str), every property found in the features (missing values as None),
-    and ``geometry``. Coordinates must be finite, longitudes in [-180, 180] and latitudes in
+def read_feature_file(path) -> gpd.GeoDataFrame:
+    """Read a GeoJSON FeatureCollection, a CSV with latitude/longitude columns or a
+    GeoPackage into a GeoDataFrame in EPSG:4326.
+
+    This is the same reader as the app's upload (:func:`layers.readers.read_bytes`), in
+    its geometry-only mode: only a geometry is required per feature. The id is
+    ``properties.id``, else the feature's top-level ``id``, else its position (as a
+    string). Coordinates must be finite, longitudes in [-180, 180] and latitudes in
     [-90, 90].
 
     Raises
     ------
     InputError
-        If the file is missing or unreadable, is not valid JSON, is not a FeatureCollection,
-        is empty, or a feature has no usable geometry or out-of-range coordinates.
+        If the file is missing or unreadable, or any feature has a problem: the message
+        is the first problem, naming the file, feature and field, and how many more
+        there are.
 
     Examples
     --------
@@ -62,86 +65,35 @@ def read_feature_file(path) -> gpd.GeoDataFrame:
     ([{'id': '0', 'name': 'A'}], 4326)
     >>> os.unlink(f.name)
     """
-    document = _load_json(path)
-    features = _features(path, document)
-    rows, geometries = [], []
-    for position, feature in enumerate(features):
-        where = f"feature {position}"
-        if not isinstance(feature, dict):
-            raise InputError(path, f"{where} is not a JSON object")
-        properties = feature.get("properties") or {}
-        if not isinstance(properties, dict):
-            raise InputError(path, f"{where}: 'properties' is not an object")
-        geometries.append(_geometry(path, where, feature.get("geometry")))
-        feature_id = properties.get("id", feature.get("id"))
-        row = {key: value for key, value in properties.items() if key != "id"}
-        row["id"] = str(position) if feature_id is None else str(feature_id)
-        rows.append(row)
-    frame = pd.DataFrame.from_records(rows)
-    columns = ["id"] + [c for c in frame.columns if c not in ("id", "geometry")]
-    frame = frame[columns].astype(object).where(frame[columns].notna(), None)
-    return gpd.GeoDataFrame(frame, geometry=geometries, crs="EPSG:4326")
+    from layers.readers import read_bytes
 
-
-def _load_json(path):
     path = Path(path)
     try:
         size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            raise InputError(path, f"file is {size} bytes, more than the {MAX_FILE_BYTES} "
+                             "allowed")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a folder, not a file") from None
     except OSError as error:
         raise InputError(path, f"cannot read file ({error.strerror})") from None
-    if size > MAX_FILE_BYTES:
-        raise InputError(path, f"file is {size} bytes, more than the {MAX_FILE_BYTES} allowed")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(path, "not UTF-8 text") from None
-    except OSError as error:
-        raise InputError(path, f"cannot read file ({error.strerror})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            path, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
-        ) from None
-    except RecursionError:
-        raise InputError(path, "invalid JSON: nested too deeply") from None
-
-
-def _features(path, document) -> list:
-    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        got = document.get("type") if isinstance(document, dict) else type(document).__name__
-        raise InputError(path, f"expected a GeoJSON FeatureCollection, got {_short(got)}")
-    features = document.get("features")
-    if not isinstance(features, list):
-        raise InputError(path, "FeatureCollection has no 'features' list")
-    if not features:
-        raise InputError(path, "FeatureCollection is empty (no features)")
-    return features
-
-
-def _geometry(path, where, geometry):
-    if geometry is None:
-        raise InputError(path, f"{where} has no geometry")
-    try:
-        shape = shapely.geometry.shape(geometry)
-    except Exception as error:  # shapely raises several types for malformed input
-        raise InputError(path, f"{where} has an invalid geometry ({_short(error)})") from None
-    if shape.is_empty:
-        raise InputError(path, f"{where} has an empty geometry")
-    coords = shapely.get_coordinates(shape)
-    if not np.isfinite(coords).all():
-        raise InputError(path, f"{where} has non-finite coordinates")
-    lon, lat = coords[:, 0], coords[:, 1]
-    if (np.abs(lon) > 180).any() or (np.abs(lat) > 90).any():
-        bad = np.flatnonzero((np.abs(lon) > 180) | (np.abs(lat) > 90))[0]
-        raise InputError(
-            path,
-            f"{where} has coordinates out of range ({lon[bad]:g}, {lat[bad]:g}); expected "
-            "longitude in [-180, 180] and latitude in [-90, 90]",
-        )
-    return shape
+    result = read_bytes(data, str(path), None, repair=False)
+    if result.errors:
+        first = str(result.errors[0]).removeprefix(f"{path}: ")
+        more = len(result.errors) - 1
+        if more:
+            first += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise InputError(path, first)
+    frame = result.frame
+    ids = [str(value) for value in frame["id"]]
+    columns = [c for c in frame.columns if c not in ("id", "geometry")]
+    table = frame[columns].astype(object)
+    table = table.where(table.notna(), None)
+    table.insert(0, "id", ids)
+    return gpd.GeoDataFrame(table, geometry=frame.geometry.values, crs="EPSG:4326")
 
 
 def _short(value, limit: int = 60) -> str:

@@ -54,7 +54,8 @@ class Problem:
     def __str__(self) -> str:
         parts = [self.file]
         if self.feature is not None:
-            parts.append(f"feature {self.feature}")
+            is_line = self.feature.startswith("line ")  # a CSV row
+            parts.append(self.feature if is_line else f"feature {self.feature}")
         if self.field is not None:
             parts.append(f"field '{self.field}'")
         prefix = "warning: " if self.severity == "warning" else ""
@@ -175,7 +176,8 @@ def _plain(message: str) -> str:
 
 
 def validate_collection(
-    obj, file: str, layer: Layer | None = None, *, repair: bool = False
+    obj, file: str, layer: Layer | None = None, *, repair: bool = False,
+    context: dict | None = None,
 ) -> tuple[list[dict], list[Problem]]:
     """Split a parsed GeoJSON object into valid features and problems.
 
@@ -189,6 +191,9 @@ def validate_collection(
         When given, features must have one of its geometry types and its properties schema.
     repair : bool
         Repair invalid polygons (with a warning) instead of rejecting them.
+    context : dict, optional
+        Passed to the properties model; ``{"upload": True}`` waives the verbatim-quote
+        requirement for analysts' own files.
     """
     if not isinstance(obj, dict) or obj.get("type") != "FeatureCollection":
         found = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
@@ -202,7 +207,7 @@ def validate_collection(
     valid, problems, seen_ids = [], [], {}
     for index, feature in enumerate(features):
         label = feature_label(feature, index)
-        feature_problems = _check_feature(feature, file, label, layer, repair)
+        feature_problems = _check_feature(feature, file, label, layer, repair, context)
         errors = [p for p in feature_problems if p.severity == "error"]
         problems.extend(feature_problems)
         if errors:
@@ -220,7 +225,7 @@ def validate_collection(
     return valid, problems
 
 
-def _check_feature(feature, file, label, layer, repair) -> list[Problem]:
+def _check_feature(feature, file, label, layer, repair, context=None) -> list[Problem]:
     if not isinstance(feature, dict):
         return [Problem(file, label, None, "a GeoJSON Feature object", _short(feature))]
     if feature.get("geometry") is None:
@@ -251,7 +256,7 @@ def _check_feature(feature, file, label, layer, repair) -> list[Problem]:
             problems.append(Problem(file, label, "properties", "an object", _short(properties)))
         else:
             try:
-                layer.properties_model.model_validate(properties)
+                layer.properties_model.model_validate(properties, context=context)
             except pydantic.ValidationError as error:
                 problems.extend(_pydantic_problems(file, label, error))
     return problems

@@ -1,0 +1,400 @@
+"""Read analysts' own files: GeoJSON, CSV with latitude/longitude columns, GeoPackage.
+
+One code path for the app's upload and the command line's ``--facilities``/``--sightings``:
+:func:`read_bytes` turns the file into GeoJSON features, fills sensible defaults for
+missing optional fields, validates them like the shipped data (when a target layer is
+given), and returns the valid features together with one :class:`Problem` per rejected
+feature or row. Files are parsed as data only; nothing in them is evaluated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from layers.registry import BY_NAME, Layer
+from layers.validation import (
+    MAX_FILE_BYTES,
+    Problem,
+    _short,
+    features_to_frame,
+    parse_json_bytes,
+    validate_collection,
+)
+
+LATITUDE_NAMES = ("lat", "latitude", "y")
+LONGITUDE_NAMES = ("lon", "lng", "long", "longitude", "x")
+FORMATS = ("geojson", "csv", "gpkg")
+#: Coordinates further than this from Venezuela are checked for swapped latitude/longitude.
+SWAP_CHECK_BUFFER_DEG = 0.5
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """Valid features (GeoDataFrame, EPSG:4326), the problems found, and a swap hint."""
+
+    file: str
+    frame: gpd.GeoDataFrame
+    problems: tuple[Problem, ...] = ()
+    features: tuple[dict, ...] = ()
+    swap_suggested: bool = False
+    format: str = "geojson"
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    def to_geojson(self) -> str:
+        """The valid features, with fixes and defaults applied, as a FeatureCollection."""
+        return json.dumps({"type": "FeatureCollection", "features": list(self.features)},
+                          ensure_ascii=False, indent=1)
+
+
+def detect_format(data: bytes, file_name: str) -> str:
+    """``geojson``, ``csv`` or ``gpkg``, from the extension, else from the content.
+
+    >>> detect_format(b"lat,lon", "points.CSV")
+    'csv'
+    >>> detect_format(b"SQLite format 3\\x00...", "upload")
+    'gpkg'
+    """
+    lowered = file_name.lower()
+    if lowered.endswith((".geojson", ".json")):
+        return "geojson"
+    if lowered.endswith((".csv", ".tsv", ".txt")):
+        return "csv"
+    if lowered.endswith(".gpkg") or data.startswith(b"SQLite format 3\x00"):
+        return "gpkg"
+    return "geojson" if data.lstrip()[:1] in (b"{", b"[") else "csv"
+
+
+# --------------------------------------------------------------------------- formats
+def _geojson_features(data: bytes, file: str):
+    obj, problems = parse_json_bytes(data, file)
+    if obj is None:
+        return None, problems
+    if not isinstance(obj, dict) or obj.get("type") != "FeatureCollection":
+        found = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
+        return None, [Problem(file, None, "type", "a GeoJSON FeatureCollection", _short(found))]
+    features = obj.get("features")
+    if not isinstance(features, list):
+        return None, [Problem(file, None, "features", "a list of features", _short(features))]
+    crs = obj.get("crs")
+    if isinstance(crs, dict):
+        name = str((crs.get("properties") or {}).get("name", ""))
+        if name and not re.search(r"(CRS84|EPSG::?4326)$", name):
+            return None, [Problem(file, None, "crs", "longitude/latitude on WGS84 (RFC 7946); "
+                                  "reproject the file first", _short(name))]
+    return features, []
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return None
+    return value if np.isfinite(value) else None
+
+
+def _csv_features(data: bytes, file: str):
+    if len(data) > MAX_FILE_BYTES:
+        return None, [Problem(file, None, None, f"a file of at most {MAX_FILE_BYTES:,} bytes",
+                              f"{len(data):,} bytes")]
+    if not data.strip():
+        return None, [Problem(file, None, None, "a CSV file with a header row", "an empty file")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return None, [Problem(file, None, None, "UTF-8 text",
+                              f"byte 0x{data[error.start]:02x} at offset {error.start}")]
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return None, [Problem(file, None, None, "a CSV file with a header row", "no header")]
+    names = [h.strip() for h in header]
+    lowered = [h.lower() for h in names]
+    lat = next((lowered.index(n) for n in LATITUDE_NAMES if n in lowered), None)
+    lon = next((lowered.index(n) for n in LONGITUDE_NAMES if n in lowered), None)
+    if lat is None or lon is None:
+        return None, [Problem(file, None, "header",
+                              "latitude and longitude columns (lat/latitude/y and "
+                              "lon/lng/long/longitude/x)", _short(", ".join(names), 80))]
+    features, problems = [], []
+    try:
+        for row in reader:
+            line = f"line {reader.line_num}"
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(names):
+                problems.append(Problem(file, line, None, f"{len(names)} fields",
+                                        f"{len(row)} fields"))
+                continue
+            values = dict(zip(names, row, strict=True))
+            lat_value, lon_value = _number(row[lat]), _number(row[lon])
+            bad = [(names[i], row[i]) for i, v in ((lat, lat_value), (lon, lon_value))
+                   if v is None]
+            if bad:
+                column, found = bad[0]
+                problems.append(Problem(file, line, column, "a number", _short(found)))
+                continue
+            properties = {k: v for k, v in values.items()
+                          if k not in (names[lat], names[lon]) and v.strip() != ""}
+            features.append({"type": "Feature", "properties": properties, "_line": line,
+                             "geometry": {"type": "Point",
+                                          "coordinates": [lon_value, lat_value]}})
+    except csv.Error as error:
+        problems.append(Problem(file, f"line {reader.line_num}", None, "valid CSV",
+                                _short(str(error))))
+    return features, problems
+
+
+def _gpkg_features(data: bytes, file: str):
+    import pyogrio
+
+    if len(data) > MAX_FILE_BYTES:
+        return None, [Problem(file, None, None, f"a file of at most {MAX_FILE_BYTES:,} bytes",
+                              f"{len(data):,} bytes")]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            frame = pyogrio.read_dataframe(io.BytesIO(data))
+    except Exception as error:  # GDAL raises many types for a broken file
+        return None, [Problem(file, None, None, "a readable GeoPackage",
+                              _short(" ".join(str(error).split())))]
+    problems = []
+    if frame.crs is None:
+        coords = shapely.get_coordinates(frame.geometry.values)
+        if len(coords) and (np.abs(coords[:, 0]) > 180).any():
+            return None, [Problem(file, None, "crs", "a coordinate reference system",
+                                  "none, and coordinates that look projected (metres)")]
+    elif frame.crs.to_epsg() != 4326:
+        problems.append(Problem(file, None, "crs", "longitude/latitude on WGS84",
+                                f"{frame.crs.to_string()}: reprojected", severity="warning"))
+        frame = frame.to_crs(4326)
+    collection = json.loads(frame.to_json(na="drop", drop_id=True))
+    return collection["features"], problems
+
+
+READERS = {"geojson": _geojson_features, "csv": _csv_features, "gpkg": _gpkg_features}
+
+
+# --------------------------------------------------------------------------- checks
+@lru_cache(maxsize=1)
+def _venezuela():
+    from layers.validation import load_layer
+
+    frame = load_layer(BY_NAME["venezuela"]).frame
+    if frame.empty:
+        return None
+    return shapely.union_all(frame.geometry.values).buffer(SWAP_CHECK_BUFFER_DEG)
+
+
+def _point(feature) -> tuple[float, float] | None:
+    geometry = feature.get("geometry") if isinstance(feature, dict) else None
+    if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+        return None
+    coordinates = geometry.get("coordinates")
+    if (isinstance(coordinates, list) and len(coordinates) >= 2
+            and all(isinstance(c, int | float) for c in coordinates[:2])):
+        return float(coordinates[0]), float(coordinates[1])
+    return None
+
+
+def _swap(feature):
+    """A copy of a point feature with longitude and latitude exchanged."""
+    point = _point(feature)
+    if point is None:
+        return feature
+    geometry = {**feature["geometry"], "coordinates": [point[1], point[0]]}
+    return {**feature, "geometry": geometry}
+
+
+def _looks_swapped(feature) -> bool:
+    """Whether a point lies outside Venezuela but inside it once swapped."""
+    country = _venezuela()
+    point = _point(feature)
+    if country is None or point is None:
+        return False
+    lon, lat = point
+    return (-90 <= lon <= 90 and -180 <= lat <= 180
+            and not country.contains(shapely.Point(lon, lat))
+            and country.contains(shapely.Point(lat, lon)))
+
+
+def _looks_projected(features) -> bool:
+    """True when coordinates are far beyond degrees, as metres in a projected CRS are."""
+    for feature in features:
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if not isinstance(geometry, dict):
+            continue
+        flat = json.dumps(geometry.get("coordinates"))
+        numbers = [abs(float(n)) for n in re.findall(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", flat)]
+        if numbers and max(numbers) > 1000:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- defaults
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].strip("-")
+
+
+_NUMERIC = {"location_precision_km": float, "people": int, "official_area_km2": float}
+
+
+def _with_defaults(feature, index: int, layer: Layer, file: str, filled: dict) -> dict:
+    """A copy of ``feature`` with missing optional properties filled (never mutates)."""
+    if not isinstance(feature, dict):
+        return feature
+    properties = feature.get("properties")
+    properties = dict(properties) if isinstance(properties, dict) else {}
+    if feature.get("_line") and isinstance(properties, dict):
+        for key, kind in _NUMERIC.items():  # CSV cells are text
+            value = properties.get(key)
+            if isinstance(value, str):
+                number = _number(value)
+                if number is not None and (kind is float or number.is_integer()):
+                    properties[key] = kind(number)
+    if "id" not in properties:
+        fid = feature.get("id")
+        base = _slug(str(fid if fid is not None else properties.get("name", "")))
+        properties["id"] = f"upload-{base or index}"
+        filled.setdefault("id", properties["id"])
+    defaults = {
+        "name": properties["id"],
+        "category": {"facilities": "russian_asset", "sightings": "sighting"}.get(layer.name),
+        "confidence": "rumored",
+        "location_precision_km": 0.0,
+        "description": "",
+        "sources": [{"publisher": f"Uploaded file {file}", "title": file, "published": None,
+                     "url": None, "quote": None}],
+    }
+    if layer.name == "facilities":
+        defaults.update(russian_entities=[], sector="unknown")
+    if layer.name == "sightings":
+        defaults["people"] = None
+    for key, value in defaults.items():
+        if key in properties or (value is None and key != "people"):
+            continue
+        properties[key] = value
+        filled.setdefault(key, value)
+    out = {k: v for k, v in feature.items() if k != "_line"}
+    out["properties"] = properties
+    return out
+
+
+def _default_warnings(file: str, filled: dict) -> list[Problem]:
+    notes = {
+        "id": "ids made from the name or position",
+        "confidence": "set to 'rumored' (unknown provenance)",
+        "location_precision_km": "set to 0 km (treated as exact: check this)",
+        "sources": "the uploaded file is cited as the source",
+    }
+    return [Problem(file, None, key, "a value", f"nothing: {note}", severity="warning")
+            for key, note in notes.items() if key in filled]
+
+
+# --------------------------------------------------------------------------- entry point
+def read_bytes(data: bytes, file_name: str, layer: str | Layer | None = None, *,
+               swap: bool = False, existing_ids=(), repair: bool = True) -> ReadResult:
+    """Read an uploaded or command-line file into validated features.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    file_name : str
+        Its name, used to pick the format and in every message.
+    layer : str or Layer, optional
+        ``"facilities"`` or ``"sightings"``: validate against that layer's schema, with
+        defaults for missing optional fields. None: geometry only (the command line).
+    swap : bool
+        Exchange longitude and latitude of the points that look swapped (outside
+        Venezuela, inside it once swapped).
+    existing_ids : iterable of str
+        Ids already in use (the shipped layers); an uploaded feature reusing one is rejected.
+    repair : bool
+        Repair invalid polygons with a warning instead of rejecting them.
+
+    Examples
+    --------
+    >>> result = read_bytes(b"name,lat,lon\\nCoro,11.41,-69.68\\nBad,x,1\\n", "mine.csv",
+    ...                     "sightings")
+    >>> list(result.frame["name"]), [str(p) for p in result.errors]
+    (['Coro'], ["mine.csv: line 3: field 'lat': expected a number, found 'x'"])
+    """
+    layer = BY_NAME[layer] if isinstance(layer, str) else layer
+    file = file_name
+    kind = detect_format(data, file_name)
+    raw, problems = READERS[kind](data, file)
+    if raw is None:
+        return ReadResult(file, features_to_frame([]), tuple(problems), format=kind)
+    if not raw:
+        problems.append(Problem(file, None, "features", "at least one feature", "none"))
+        return ReadResult(file, features_to_frame([]), tuple(problems), format=kind)
+    if _looks_projected(raw):
+        problems.append(Problem(file, None, "geometry.coordinates",
+                                "longitude/latitude in degrees (WGS84)",
+                                "values in the thousands, which look projected (metres) "
+                                "with no CRS given"))
+    if swap:  # only the points that look swapped: the others are left as they are
+        raw = [_swap(f) if _looks_swapped(f) else f for f in raw]
+    lines = {}
+    prepared = []
+    filled: dict = {}
+    for index, feature in enumerate(raw):
+        if isinstance(feature, dict) and feature.get("_line"):
+            lines[index] = feature["_line"]
+        if layer is not None:
+            feature = _with_defaults(feature, index, layer, file, filled)
+        elif isinstance(feature, dict) and "_line" in feature:
+            feature = {k: v for k, v in feature.items() if k != "_line"}
+        prepared.append(feature)
+    valid, feature_problems = validate_collection(
+        {"type": "FeatureCollection", "features": prepared}, file, layer, repair=repair,
+        context={"upload": True})
+    # Name CSV rows by their line, not their position.
+    by_label = {f"#{i}": line for i, line in lines.items()}
+    feature_problems = [
+        Problem(p.file, by_label.get(p.feature, p.feature), p.field, p.expected, p.found,
+                p.severity) for p in feature_problems]
+    problems.extend(feature_problems)
+    existing = set(existing_ids)
+    kept = []
+    for feature in valid:
+        fid = (feature.get("properties") or {}).get("id")
+        if fid is not None and fid in existing:
+            problems.append(Problem(file, repr(fid), "id", "an id not used by the shipped "
+                                    "layers", "the id of a shipped feature"))
+            continue
+        kept.append(feature)
+    if layer is not None:
+        problems.extend(_default_warnings(file, filled))
+    swapped = 0 if swap else sum(_looks_swapped(f) for f in kept)
+    if swapped:
+        problems.append(Problem(file, None, "geometry.coordinates",
+                                "points inside Venezuela",
+                                f"{swapped} point(s) outside it that fall inside once latitude "
+                                "and longitude are swapped: they look swapped; choose 'swap' "
+                                "to fix", severity="warning"))
+    return ReadResult(file, features_to_frame(kept), tuple(problems), tuple(kept),
+                      swap_suggested=bool(swapped), format=kind)
