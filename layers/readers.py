@@ -14,7 +14,7 @@ import io
 import json
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import geopandas as gpd

@@ -6,12 +6,17 @@ import streamlit as st
 
 from layers.registry import LAYERS
 from ui.data import shipped, working_frames
+from ui.upload import upload_panel
 
 frames = working_frames()
 _, problems, _ = shipped()
 
 st.header("Data")
-st.caption("Every layer as loaded and validated. See data/README.md for the schema.")
+upload_panel()
+
+st.subheader("Layers in use")
+st.caption("Every layer as loaded and validated (with your uploads). See data/README.md "
+           "for the schema.")
 if problems:
     st.warning(f"{len(problems)} problem(s) in the shipped layers; the valid features were kept.")
     st.code("\n".join(problems), language=None)

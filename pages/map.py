@@ -32,8 +32,18 @@ else:
     st.subheader("Were Russian specialists seen near Russian business assets?")
     map_column, side = st.columns([5, 3], gap="medium")
 
+
+def select_clicked_sighting():
+    """Select the clicked sighting in the sidebar. A callback runs before the rerun draws
+    the sidebar, so it may set the selectbox's state (after the widget exists it may not)."""
+    clicked = (st.session_state.get("footprint-map") or {}).get("last_object_clicked")
+    hit = sighting_at(working_frames()["sightings"], clicked) if clicked else None
+    if hit:
+        st.session_state["selected"] = hit
+
+
 with map_column:
-    output = st_folium(
+    st_folium(
         base_map(frames, choices.basemap, overlay),
         key="footprint-map",
         feature_group_to_add=dynamic_groups(frames, state, nearest),
@@ -41,15 +51,8 @@ with map_column:
         returned_objects=["last_object_clicked"],
         use_container_width=True,
         height=760 if choices.screenshot else 620,
+        on_change=select_clicked_sighting,
     )
-
-clicked = (output or {}).get("last_object_clicked")
-if clicked and clicked != st.session_state.get("_last_click"):
-    st.session_state["_last_click"] = clicked
-    hit = sighting_at(frames["sightings"], clicked)
-    if hit and hit != state.selected_id:
-        st.session_state["selected"] = hit
-        st.rerun()
 
 if side is not None:
     with side:

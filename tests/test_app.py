@@ -146,3 +146,63 @@ def test_map_loads_scripts_and_styles_only_from_this_server_and_ignores_pan_and_
     for link in args["js_links"] + args["css_links"]:
         assert link.startswith("/app/static/"), link
     assert args["returned_objects"] == ["last_object_clicked"]
+
+
+def upload(at: AppTest, name: str, content: bytes, target="sightings", mode="add"):
+    at.radio(key="upload_target").set_value(target)
+    at.radio(key="upload_mode").set_value(mode)
+    at.file_uploader(key="upload_file").upload(name, content, "text/csv")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_upload_reports_bad_rows_keeps_good_ones_and_feeds_the_map():
+    at = run_app("pages/data.py")
+    upload(at, "mine.csv", b"name,lat,lon\nNear Maracay,10.25,-67.6\nBad,x,1\n")
+    assert any("1 problem(s)" in e.value and "1 valid feature(s) kept" in e.value
+               for e in at.error)
+    problems = at.dataframe[0].value
+    assert list(problems["feature or line"])[0] == "line 3"
+    at.button(key="upload_apply").click().run()
+    assert not at.exception
+    at.switch_page("pages/map.py")
+    at.run()
+    assert "of 5 sightings" in result_line(at)
+
+
+def test_upload_offers_the_swap_for_swapped_coordinates():
+    at = run_app("pages/data.py")
+    upload(at, "swapped.csv", b"name,lat,lon\nCoro,-69.68,11.41\n")
+    assert any("look swapped" in str(row) for row in at.dataframe[0].value["found"])
+    at.checkbox(key="upload_swap").check().run()
+    assert any("1 valid feature(s), no errors" in s.value for s in at.success)
+
+
+def test_replacing_an_earlier_upload_asks_first():
+    at = run_app("pages/data.py")
+    upload(at, "first.csv", b"name,lat,lon\nA,10.25,-67.6\n", mode="replace")
+    at.button(key="upload_apply").click().run()
+    upload(at, "second.csv", b"name,lat,lon\nB,10.5,-66.9\n", mode="replace")
+    assert at.button(key="upload_apply").disabled
+    at.checkbox(key="upload_confirm_replace").check().run()
+    assert not at.button(key="upload_apply").disabled
+    at.button(key="upload_apply").click().run()
+    assert list(at.session_state["uploads"]) == ["sightings: second.csv"]
+
+
+def test_a_broken_shipped_layer_is_named_and_the_others_are_kept(tmp_path, monkeypatch):
+    import shutil
+
+    import layers.registry
+    import ui.data
+
+    for path in (ROOT / "data").glob("*json"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "flights.geojson").write_text('{"type": "FeatureCollection", "features": [')
+    monkeypatch.setattr(layers.registry, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(ui.data, "DATA_DIR", tmp_path)
+    at = run_app()
+    problems = " ".join(c.value for c in at.sidebar.code)
+    assert "flights.geojson: expected valid JSON" in problems
+    assert "3 of 4 sightings" in result_line(at)

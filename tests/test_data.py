@@ -61,7 +61,7 @@ def _normalise(text):
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")
-@pytest.mark.parametrize("path", sorted(DATA_DIR.glob("*.json*")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(DATA_DIR.glob("*json")), ids=lambda p: p.name)
 def test_every_quote_is_verbatim_in_the_source_texts(path):
     seeds = _normalise(" ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")))
     for quote in _quotes(json.loads(path.read_text(encoding="utf-8"))):
@@ -71,7 +71,7 @@ def test_every_quote_is_verbatim_in_the_source_texts(path):
 def test_urls_are_only_the_addresses_printed_in_the_source_texts():
     seeds = " ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")) \
         if SEEDS.is_dir() else None
-    for path in DATA_DIR.glob("*.json*"):
+    for path in DATA_DIR.glob("*json"):
         for url in re.findall(r'"url": "([^"]+)"', path.read_text(encoding="utf-8")):
             assert url.startswith("https://")
             if seeds is not None:

@@ -13,7 +13,7 @@ from layers.registry import DATA_DIR
 def data_version() -> tuple:
     """Changes whenever a shipped data file changes: the cache key for the loaders."""
     return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                        for p in DATA_DIR.glob("*.json*")))
+                        for p in DATA_DIR.glob("*json")))
 
 
 @st.cache_data(show_spinner="Loading layers…")

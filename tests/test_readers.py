@@ -1,0 +1,209 @@
+"""Analysts' files: every kind of bad input gets a precise message; good features are kept."""
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from layers.readers import read_bytes
+from layers.validation import MAX_FILE_BYTES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fc(*features):
+    return json.dumps({"type": "FeatureCollection", "features": list(features)}).encode()
+
+
+def point(lon, lat, **properties):
+    return {"type": "Feature", "properties": properties,
+            "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+
+
+CORO = point(-69.68, 11.41, id="coro", name="Coro")
+
+# (name, file name, content, expected text of the first error)
+BAD_INPUTS = [
+    ("invalid_json", "a.geojson", b'{"type": "FeatureCollection",\n "features": [}',
+     "a.geojson: expected valid JSON, found Expecting value at line 2, column 15"),
+    ("not_a_feature_collection", "a.geojson", b'{"type": "Point", "coordinates": [1, 2]}',
+     "a.geojson: field 'type': expected a GeoJSON FeatureCollection, found 'Point'"),
+    ("missing_geometry", "a.geojson", fc({"type": "Feature", "properties": {"id": "x"},
+                                          "geometry": None}),
+     "a.geojson: feature 'x': field 'geometry': expected a geometry, found null or missing"),
+    ("unsupported_geometry", "a.geojson", fc({"type": "Feature", "properties": {"id": "x"},
+                                              "geometry": {"type": "LineString",
+                                                           "coordinates": [[-66, 10],
+                                                                           [-65, 10]]}}),
+     "a.geojson: feature 'x': field 'geometry.type': expected one of Point, found "
+     "'LineString'"),
+    ("out_of_range", "a.geojson", fc(point(-66.9, 95, id="x")),
+     "a.geojson: feature 'x': field 'geometry.coordinates': expected longitude in "
+     "[-180, 180] and latitude in [-90, 90], found (-66.9, 95)"),
+    ("projected_without_crs", "a.csv", b"name,x,y\nA,512000,1160000\n",
+     "a.csv: field 'geometry.coordinates': expected longitude/latitude in degrees (WGS84), "
+     "found values in the thousands, which look projected (metres) with no CRS given"),
+    ("duplicate_ids", "a.geojson", fc(CORO, CORO),
+     "a.geojson: feature 'coro': field 'id': expected an id unique in the file, found a "
+     "duplicate of feature #0"),
+    ("empty_file", "a.geojson", b"", "a.geojson: expected a GeoJSON FeatureCollection, "
+     "found an empty file"),
+    ("empty_csv", "a.csv", b"", "a.csv: expected a CSV file with a header row, found an "
+     "empty file"),
+    ("not_utf8", "a.csv", "name,lat,lon\nCaracas\xe9,10.5,-66.9\n".encode("latin-1"),
+     "a.csv: expected UTF-8 text, found byte 0xe9 at offset 20"),
+    ("too_large", "a.geojson", b" " * (MAX_FILE_BYTES + 1),
+     f"a.geojson: expected a file of at most {MAX_FILE_BYTES:,} bytes"),
+    ("csv_without_coordinates", "a.csv", b"name,town\nA,Coro\n",
+     "a.csv: field 'header': expected latitude and longitude columns"),
+    ("csv_bad_number", "a.csv", b"name,lat,lon\nA,10.5,-66.9\nB,ten,-66\n",
+     "a.csv: line 3: field 'lat': expected a number, found 'ten'"),
+    ("mistyped_property", "a.geojson", fc(point(-66.9, 10.5, id="x", people="many")),
+     "a.geojson: feature 'x': field 'people': expected a valid integer, found 'many'"),
+    ("javascript_url", "a.geojson", fc(point(-66.9, 10.5, id="x", sources=[
+        {"publisher": "P", "title": "T", "published": None, "url": "javascript:alert(1)",
+         "quote": None}])),
+     "a.geojson: feature 'x': field 'sources.0.url': expected an http(s) address or null"),
+    ("broken_geopackage", "a.gpkg", b"SQLite format 3\x00 not really",
+     "a.gpkg: expected a readable GeoPackage"),
+]
+
+
+@pytest.mark.parametrize("name,file_name,content,message", BAD_INPUTS,
+                         ids=[row[0] for row in BAD_INPUTS])
+def test_each_kind_of_bad_input_gets_a_precise_message(name, file_name, content, message):
+    result = read_bytes(content, file_name, "sightings")
+    assert result.errors
+    assert str(result.errors[0]).startswith(message)
+
+
+def test_good_features_are_kept_next_to_bad_ones():
+    result = read_bytes(fc(CORO, point(-66.9, 95, id="bad"), point(-66.9, 10.5, id="ok")),
+                        "mixed.geojson", "sightings")
+    assert list(result.frame["id"]) == ["coro", "ok"]
+    assert [p.feature for p in result.errors] == ["'bad'"]
+
+
+def test_missing_optional_fields_get_defaults_with_a_warning_each():
+    result = read_bytes(b"name,latitude,longitude\nCoro hotel,11.41,-69.68\n", "m.csv",
+                        "sightings")
+    row = result.frame.iloc[0]
+    assert row["id"] == "upload-coro-hotel"
+    assert row["confidence"] == "rumored" and row["category"] == "sighting"
+    assert row["location_precision_km"] == 0
+    assert row["sources"][0]["publisher"] == "Uploaded file m.csv"
+    assert {p.field for p in result.warnings} == {"id", "confidence", "location_precision_km",
+                                                  "sources"}
+
+
+@pytest.mark.parametrize("header", [("lat", "lon"), ("Latitude", "Longitude"), ("y", "x"),
+                                    ("LAT", "lng"), ("latitude", "long")])
+def test_usual_csv_header_names_are_recognised(header):
+    content = f"name,{header[0]},{header[1]}\nA,10.5,-66.9\n".encode()
+    result = read_bytes(content, "h.csv", "sightings")
+    assert result.errors == ()
+    assert (result.frame.geometry.x[0], result.frame.geometry.y[0]) == (-66.9, 10.5)
+
+
+def test_semicolon_csv_and_numeric_columns_are_read():
+    content = b"id;lat;lon;location_precision_km;people\nx;10.5;-66.9;5;3\n"
+    row = read_bytes(content, "s.csv", "sightings").frame.iloc[0]
+    assert row["location_precision_km"] == 5.0 and row["people"] == 3
+
+
+def test_swapped_latitude_and_longitude_are_detected_and_fixed_on_request():
+    content = b"name,lat,lon\nRight,10.5,-66.9\nSwapped,-69.68,11.41\n"
+    hinted = read_bytes(content, "s.csv", "sightings")
+    assert hinted.swap_suggested
+    assert any("look swapped" in str(p) for p in hinted.warnings)
+    fixed = read_bytes(content, "s.csv", "sightings", swap=True)
+    assert not fixed.swap_suggested
+    coordinates = sorted(zip(fixed.frame.geometry.x, fixed.frame.geometry.y, strict=True))
+    assert coordinates == [(-69.68, 11.41), (-66.9, 10.5)]
+
+
+def test_invalid_polygon_is_repaired_with_a_visible_warning():
+    bowtie = {"type": "Feature", "properties": {"id": "field"}, "geometry": {
+        "type": "Polygon", "coordinates": [[[-64, 8], [-63, 9], [-63, 8], [-64, 9], [-64, 8]]]}}
+    result = read_bytes(fc(bowtie), "f.geojson", "facilities")
+    assert result.errors == ()
+    assert any(p.field == "geometry" and "Self-intersection" in p.found
+               for p in result.warnings)
+    assert result.frame.geometry.iloc[0].is_valid
+    assert json.loads(result.to_geojson())["features"][0]["geometry"]["type"] in (
+        "MultiPolygon", "Polygon")
+
+
+def test_geopackage_in_another_crs_is_reprojected_with_a_warning(tmp_path):
+    frame = gpd.GeoDataFrame({"name": ["Coro"]}, geometry=gpd.points_from_xy([-69.68], [11.41]),
+                             crs=4326).to_crs(32619)
+    path = tmp_path / "p.gpkg"
+    frame.to_file(path, driver="GPKG")
+    result = read_bytes(path.read_bytes(), "p.gpkg", "sightings")
+    assert result.errors == ()
+    assert result.frame.geometry.x[0] == pytest.approx(-69.68, abs=1e-6)
+    assert any(p.field == "crs" and p.severity == "warning" for p in result.problems)
+
+
+def test_upload_reusing_a_shipped_id_is_rejected():
+    result = read_bytes(fc(point(-66.9, 10.5, id="coro-cumberland-hotel")), "u.geojson",
+                        "sightings", existing_ids={"coro-cumberland-hotel"})
+    assert "an id not used by the shipped layers" in str(result.errors[0])
+
+
+def test_validated_geojson_round_trips():
+    result = read_bytes(b"name,lat,lon\nA,10.5,-66.9\n", "r.csv", "sightings")
+    again = read_bytes(result.to_geojson().encode(), "r.geojson", "sightings")
+    assert again.errors == ()
+    assert list(again.frame["id"]) == list(result.frame["id"])
+
+
+def test_reading_never_changes_the_shipped_data():
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in (ROOT / "data").glob("*")}
+    for _, file_name, content, _ in BAD_INPUTS:
+        read_bytes(content, file_name, "sightings")
+    read_bytes(b"name,lat,lon\nA,10.5,-66.9\n", "sightings.csv", "sightings")
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in (ROOT / "data").glob("*")}
+    assert after == before
+
+
+@pytest.mark.parametrize("name,file_name,content,message",
+                         [row for row in BAD_INPUTS if row[0] in (
+                             "invalid_json", "empty_csv", "csv_bad_number", "out_of_range",
+                             "projected_without_crs", "not_utf8", "broken_geopackage")],
+                         ids=lambda v: v if isinstance(v, str) and "." not in v else None)
+def test_the_command_line_reports_bad_uploads_in_one_line_with_exit_2(tmp_path, name,
+                                                                       file_name, content,
+                                                                       message):
+    path = tmp_path / file_name
+    path.write_bytes(content)
+    done = subprocess.run([sys.executable, "-m", "analysis", "proximity", "--sightings",
+                           str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_the_command_line_reads_csv_sightings(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("name,lat,lon\nNear Caracas,10.5,-66.9\n")
+    done = subprocess.run([sys.executable, "-m", "analysis", "proximity", "--sightings",
+                           str(path), "--radius-km", "20", "--format", "json"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["sightings"][0]["nearest_facility_id"] == "rosneft-office-caracas"
+    assert result["sightings"][0]["within_radius"] is True
+
+
+def test_readers_do_not_need_a_file_on_disk():
+    assert read_bytes(io.BytesIO(b"name,lat,lon\nA,10.5,-66.9\n").getvalue(), "b.csv",
+                      "sightings").errors == ()

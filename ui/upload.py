@@ -1,0 +1,113 @@
+"""The upload panel: analysts add or replace sightings and facilities for this session.
+
+Uploads live in ``st.session_state["uploads"]`` only; nothing is ever written to ``data/``.
+Every file goes through :func:`layers.readers.read_bytes`, the command line's reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from layers.readers import read_bytes
+from layers.validation import MAX_FILE_BYTES
+from ui.data import shipped
+
+TARGETS = ("sightings", "facilities")
+
+
+def _problems_table(problems) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"severity": p.severity, "feature or line": p.feature or "(file)",
+          "field": p.field or "", "expected": p.expected, "found": p.found}
+         for p in problems])
+
+
+def _taken_ids(target: str, uploads: dict, mode: str) -> set[str]:
+    frames, _, _ = shipped()
+    taken = set()
+    if mode == "add":
+        taken |= {str(i) for i in frames[target]["id"]}
+        for upload in uploads.values():
+            if upload["target"] == target:
+                taken |= {str(i) for i in upload["frame"]["id"]}
+    return taken
+
+
+def upload_panel() -> None:
+    """Draw the upload form and the list of this session's uploads."""
+    uploads: dict = st.session_state.setdefault("uploads", {})
+    st.subheader("Add your own sightings or facilities")
+    st.caption(
+        "GeoJSON, CSV with latitude/longitude columns (lat/latitude/y and "
+        "lon/lng/long/longitude/x), or GeoPackage, up to "
+        f"{MAX_FILE_BYTES // 2**20} MB. Your file stays in this browser session: it is "
+        "used by the map, the analysis and the exports, and never changes the shipped data.")
+    left, right = st.columns(2)
+    target = left.radio("The file holds", TARGETS, horizontal=True, key="upload_target")
+    mode = right.radio("It should", ["add", "replace"], horizontal=True, key="upload_mode",
+                       format_func={"add": f"add to the shipped {target}",
+                                    "replace": f"replace the {target}"}.get)
+    file = st.file_uploader("Your file", type=["geojson", "json", "csv", "gpkg"],
+                            key="upload_file", max_upload_size=MAX_FILE_BYTES // 2**20)
+    if file is None:
+        _list_uploads(uploads)
+        return
+    data = file.getvalue()
+    swap = st.session_state.get("upload_swap", False)
+    result = read_bytes(data, file.name, target, swap=swap,
+                        existing_ids=_taken_ids(target, uploads, mode))
+    valid, errors = len(result.frame), result.errors
+    if result.swap_suggested or swap:
+        st.checkbox("Swap latitude and longitude of the points that look swapped",
+                    key="upload_swap",
+                    help="Points outside Venezuela that fall inside it once swapped.")
+    if errors:
+        st.error(f"{len(errors)} problem(s): the features listed were left out. "
+                 f"{valid} valid feature(s) kept.")
+    else:
+        st.success(f"{valid} valid feature(s), no errors.")
+    if result.problems:
+        st.dataframe(_problems_table(result.problems), hide_index=True, width="stretch")
+    if not valid:
+        _list_uploads(uploads)
+        return
+    earlier = [name for name, u in uploads.items() if u["target"] == target]
+    confirmed = True
+    if mode == "replace" and earlier:
+        confirmed = st.checkbox(
+            f"Replacing discards your earlier upload(s) for {target}: "
+            f"{', '.join(earlier)}. Discard them?", key="upload_confirm_replace")
+    if st.button(f"Use these {valid} {target} on the map and in the analysis",
+                 type="primary", disabled=not confirmed, key="upload_apply"):
+        if mode == "replace":
+            for name in earlier:
+                del uploads[name]
+        uploads[f"{target}: {file.name}"] = {
+            "target": target, "mode": mode, "frame": result.frame,
+            "geojson": result.to_geojson(), "file": file.name,
+            "digest": hashlib.sha256(data + str(swap).encode()).hexdigest(),
+            "problems": [str(p) for p in result.problems],
+        }
+        st.success(f"Added. The map and the analysis now use your {target}.")
+    _list_uploads(uploads)
+
+
+def _list_uploads(uploads: dict) -> None:
+    if not uploads:
+        return
+    st.markdown("**Your uploads in this session**")
+    for name, upload in list(uploads.items()):
+        with st.container(border=True):
+            verb = "replaces" if upload["mode"] == "replace" else "adds to"
+            st.text(f"{upload['file']}: {len(upload['frame'])} feature(s), {verb} the "
+                    f"{upload['target']}")
+            a, b = st.columns(2)
+            a.download_button("Download validated GeoJSON", data=upload["geojson"],
+                              file_name=f"{upload['target']}-validated.geojson",
+                              mime="application/geo+json", key=f"download-upload-{name}")
+            if b.button("Remove", key=f"remove-upload-{name}"):
+                del uploads[name]
+                st.rerun()
