@@ -43,15 +43,3 @@ def safe_link(url, text=None) -> str:
         return (f'<a href="{escape_text(url)}" target="_blank" rel="noopener noreferrer">'
                 f"{label}</a>")
     return escape_text(url)
-
-
-def escape_markdown(value) -> str:
-    """Text made inert in Markdown (and the HTML that Markdown allows).
-
-    >>> escape_markdown("[click](javascript:x) <b>*bold*</b>")
-    '\\\\[click\\\\]\\\\(javascript:x\\\\) &lt;b&gt;\\\\*bold\\\\*&lt;/b&gt;'
-    """
-    if value is None:
-        return ""
-    text = html.escape(str(value), quote=False)
-    return re.sub(r"([\\`*_{}\[\]()#+\-!|~>$])", r"\\\1", text)

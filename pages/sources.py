@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analysis.nulls import NULL_MODELS
+from analysis.report import escape_markdown
 from layers.registry import story_layers
 from ui.data import shipped, working_frames
 from ui.present import sources_index
@@ -25,7 +26,7 @@ for source, supported in sources_index(frames, claims, [layer.name for layer in
         for layer_name, name, quote in supported:
             st.text(f"• {name} [{layer_name}]")
             if quote:
-                st.caption(f"“{quote}”")
+                st.caption(f"“{escape_markdown(quote)}”")
 
 st.header("Claims without a place")
 st.caption("The sources make these claims without a place that could honestly be mapped. "
@@ -33,9 +34,10 @@ st.caption("The sources make these claims without a place that could honestly be
 for claim in claims:
     with st.container(border=True):
         st.text(f"{claim['name']}  ({claim['confidence']})")
-        st.caption(f"Why not on the map: {claim['why_no_place']}")
+        st.caption(f"Why not on the map: {escape_markdown(claim['why_no_place'])}")
         for source in claim["sources"]:
-            st.caption(f"“{source['quote']}” ({source['publisher']})")
+            st.caption(f"“{escape_markdown(source['quote'])}” "
+                       f"({escape_markdown(source['publisher'])})")
 
 st.header("Method, for non-statisticians")
 st.markdown(

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from analysis.nulls import NULL_MODELS
+from analysis.report import escape_markdown
 from mapview.build import MapState
 
 CHANCE_PHRASES = {
@@ -42,8 +43,10 @@ def proximity_frame(proximity, frames) -> pd.DataFrame | None:
                          strict=True))
     table = proximity.sightings
     return pd.DataFrame({
-        "sighting": [str(names.get(i, i)) for i in table["id"]],
-        "nearest facility": [str(names.get(i, i)) for i in table["nearest_facility_id"]],
+        # st.table renders Markdown in cells: names from uploads are escaped.
+        "sighting": [escape_markdown(names.get(i, i)) for i in table["id"]],
+        "nearest facility": [escape_markdown(names.get(i, i))
+                             for i in table["nearest_facility_id"]],
         "distance (km)": [f"{d:,.1f}" for d in table["distance_km"].astype(float)],
         "within radius": table["within_radius"].map({True: "yes", False: "no"}),
     })

@@ -11,6 +11,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from analysis.report import escape_markdown
 from layers.readers import read_bytes
 from layers.validation import MAX_FILE_BYTES
 from ui.data import shipped
@@ -79,7 +80,8 @@ def upload_panel() -> None:
     if mode == "replace" and earlier:
         confirmed = st.checkbox(
             f"Replacing discards your earlier upload(s) for {target}: "
-            f"{', '.join(earlier)}. Discard them?", key="upload_confirm_replace")
+            f"{escape_markdown(', '.join(earlier))}. Discard them?",
+            key="upload_confirm_replace")
     if st.button(f"Use these {valid} {target} on the map and in the analysis",
                  type="primary", disabled=not confirmed, key="upload_apply"):
         if mode == "replace":
