@@ -1,0 +1,132 @@
+"""The map builder, tested on the HTML it generates."""
+
+import re
+
+import geopandas as gpd
+import pytest
+import shapely
+from streamlit_folium import generate_leaflet_string
+
+import layers
+from mapview.build import MapState, base_map, dynamic_groups, full_map, great_circle, popup_html
+from mapview.safe import escape_text
+from tests.hostile import JAVASCRIPT_URL, hostile_sightings_geojson
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return {name: result.frame for name, result in layers.load_all().items()}
+
+
+@pytest.fixture(scope="module")
+def html(frames):
+    return full_map(frames, MapState()).get_root().render()
+
+
+def test_base_map_is_deterministic(frames):
+    first = generate_leaflet_string(base_map(frames))
+    second = generate_leaflet_string(base_map(frames))
+    assert first == second
+
+
+def test_no_script_or_style_comes_from_a_cdn(html):
+    assert not re.search(r"(src|href)=\"https?://", html)
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
+    assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
+
+
+def test_default_map_has_no_tile_layer(html):
+    assert "L.tileLayer" not in html
+
+
+def test_web_basemap_is_added_only_when_chosen(frames):
+    web = base_map(frames, basemap="osm").get_root().render()
+    assert "tile.openstreetmap.org" in web
+
+
+def test_every_shipped_story_feature_is_on_the_map(frames, html):
+    for name in ("facilities", "sightings", "flights", "orinoco_mining_arc"):
+        for fid in frames[name]["id"]:
+            assert f'"fp_id": "{fid}"' in html, f"{name}: {fid} missing"
+
+
+def test_popups_show_source_quote_date_confidence_and_precision(frames):
+    row = frames["sightings"].set_index("id").loc["coro-cumberland-hotel"].to_dict()
+    popup = popup_html({**row, "id": "coro-cumberland-hotel"}, layers.get_layer("sightings"))
+    assert "Meduza" in popup and "Geopolitical debts" in popup
+    assert "taken up an entire floor of the Cumberland Hotel" in popup
+    assert "confidence: <b>reported</b>" in popup
+    assert "location within ~1 km" in popup and "date: 2019-05-03" in popup
+    assert "no public address in our copy" in popup
+
+
+def test_legend_scale_bar_and_layer_control_are_present(html):
+    assert "fp-legend" in html and "Russian-financed asset" in html
+    assert "L.control.scale" in html
+    assert "L.control.layers" in html
+
+
+def test_buffers_follow_the_radius_and_the_choice_of_centre(frames):
+    def buffer_names(state):
+        return [g.layer_name for g in dynamic_groups(frames, state)
+                if g.layer_name.startswith("Buffers")]
+
+    assert buffer_names(MapState(radius_km=25)) == ["Buffers, 25 km around sightings"]
+    assert buffer_names(MapState(radius_km=80, buffer_around="facilities")) == [
+        "Buffers, 80 km around facilities"]
+    assert buffer_names(MapState(buffer_around="none")) == []
+
+
+def test_date_filter_hides_sightings_and_flights_outside_the_range(frames):
+    from datetime import date
+
+    state = MapState(date_start=date(2019, 5, 1), date_end=date(2019, 5, 31))
+    html = full_map(frames, state).get_root().render()
+    assert "coro-cumberland-hotel" in html  # 2019-05-03
+    assert "rosneft-office-guard" in html  # undated: always shown
+    assert "flight-fav2810-2019-05-02" in html
+    assert "flight-vp-bjl-2019-01-22" not in html
+    assert "flight-ra-86496-2019-02" not in html
+
+
+def test_flights_are_drawn_as_great_circles():
+    line = great_circle(shapely.LineString([(37.6, 55.75), (-67.0, 10.6)]))
+    assert len(line.coords) > 50
+    # The great circle from Moscow to Caracas bulges north of the straight lon/lat line.
+    assert max(lat for _, lat in line.coords) > 56
+
+
+def test_selected_sighting_draws_the_line_and_its_length(frames):
+    nearest = {"coro-cumberland-hotel": {"nearest_facility_id": "amuay-refinery",
+                                         "distance_km": 62.7}}
+    html = full_map(frames, MapState(selected_id="coro-cumberland-hotel"),
+                    nearest).get_root().render()
+    assert "62.7 km to Amuay refinery" in html
+    assert "fp-distance-label" in html
+
+
+def hostile_frames(frames):
+    sightings = gpd.GeoDataFrame.from_features(hostile_sightings_geojson()["features"],
+                                               crs=4326)
+    return {**frames, "sightings": sightings}
+
+
+def test_hostile_text_is_escaped_in_popups_and_never_raw_in_the_html(frames):
+    hostile = hostile_frames(frames)
+    html = full_map(hostile, MapState()).get_root().render()
+    for raw in ("<script>window.__pwned", "onerror=\"window", "onload=\"window",
+                "${window.__pwned", "`; window.__pwned"):
+        assert raw not in html, raw
+    for row in hostile["sightings"].to_dict("records"):
+        popup = popup_html(row, layers.get_layer("sightings"))
+        assert escape_text(row["name"]) in popup
+        assert "<a href" not in popup  # a javascript: address never becomes a link
+        assert escape_text(JAVASCRIPT_URL) in popup or row["id"] == "hostile-long"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("<b>", "&lt;b&gt;"), ("`", "&#96;"), ("$", "&#36;"), ("\\", "&#92;"),
+    ('"', "&quot;"), ("'", "&#x27;"), ("&", "&amp;"),
+])
+def test_escape_text_neutralises_html_and_template_literal_characters(text, expected):
+    assert escape_text(text) == expected
