@@ -6,7 +6,7 @@ import streamlit as st
 
 from analysis.nulls import NULL_MODELS
 from analysis.stats import location_uncertainty, proximity_test, radius_sweep
-from ui import compute
+from ui import compute, exports
 from ui.data import working_frames
 from ui.settings import SETTINGS
 from ui.state import current
@@ -109,3 +109,23 @@ st.markdown(
     "is approximate (60 km).\n"
     "- **Assets are the ones the story names.** Russian interests not in the sources are "
     "not on the map.")
+
+st.subheader("Downloads")
+description = exports.data_description(facilities, sightings, state,
+                                       st.session_state.get("uploads", {}))
+proximity = compute.proximity(state)
+box = exports.methodology_text(result, description, sweep, uncertainty)
+a, b, c = st.columns(3)
+a.download_button("Proximity table (CSV)", data=lambda: exports.proximity_csv_text(proximity),
+                  file_name=f"footprint-proximity-{state.radius_km:g}km.csv", mime="text/csv",
+                  key="download-proximity-csv")
+b.download_button("Buffers and results (GeoJSON)",
+                  data=lambda: exports.buffers_geojson(facilities, sightings, state, proximity,
+                                                       result),
+                  file_name=f"footprint-buffers-{state.radius_km:g}km.geojson",
+                  mime="application/geo+json", key="download-buffers-geojson")
+c.download_button("Methodology box (Markdown)", data=box,
+                  file_name="footprint-methodology.md", mime="text/markdown",
+                  key="download-methodology")
+with st.expander("Methodology box to paste under a story"):
+    st.code(box, language="markdown")
