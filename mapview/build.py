@@ -251,13 +251,28 @@ def analysis_subset(frame: gpd.GeoDataFrame, categories: tuple[str, ...]):
 
 
 # --------------------------------------------------------------------------- static map
-def legend_html(state: MapState | None = None, layers=None) -> str:
-    state = state or MapState()
+def _present_values(frames, layer: Layer) -> set | None:
+    """The values of the layer's colour attribute that occur in the data (None: all)."""
+    column = layer.style.get("color_by")
+    frame = (frames or {}).get(layer.name)
+    if not column or frame is None or column not in frame:
+        return None
+    return set(frame[column].dropna())
+
+
+def legend_html(frames=None) -> str:
+    """Legend entries for the story layers, listing only categories present in the data."""
     rows = ["<h4>Legend</h4>"]
-    layers = layers or [BY_NAME[name] for name in ("facilities", "sightings", "flights",
-                                                   "orinoco_mining_arc")]
+    layers = [BY_NAME[name] for name in ("facilities", "sightings", "flights",
+                                         "orinoco_mining_arc")]
     for layer in layers:
-        for label, color in layer.legend_entries():
+        present = _present_values(frames, layer)
+        labels = layer.style.get("labels", {})
+        entries = [(label, color) for key, color in layer.style.get("colors", {}).items()
+                   if present is None or key in present
+                   for label in [labels.get(key, key)]] if "colors" in layer.style \
+            else layer.legend_entries()
+        for label, color in entries:
             kind = {"orinoco_mining_arc": " fp-area", "flights": " fp-line"}.get(layer.name, "")
             border = color if kind else "#222" if layer.name == "facilities" else "#fff"
             rows.append(f'<div class="fp-row"><span class="fp-swatch{kind}" '
@@ -277,9 +292,10 @@ def legend_html(state: MapState | None = None, layers=None) -> str:
 
 
 def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
-             overlay: Overlay | None = None, height_px: int | None = None) -> folium.Map:
+             overlay: Overlay | None = None, height_px: int | None = None,
+             zoom: float = ZOOM) -> folium.Map:
     """The static part of the map. Deterministic: same arguments, same HTML."""
-    m = folium.Map(location=CENTRE, zoom_start=ZOOM, tiles=None, control_scale=True,
+    m = folium.Map(location=CENTRE, zoom_start=zoom, tiles=None, control_scale=True,
                    min_zoom=3, max_bounds=False, zoom_control=overlay is None,
                    zoom_snap=0.25, zoom_delta=0.5,
                    height=height_px or "100%")
@@ -312,7 +328,7 @@ def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
             interactive=False,
             control=False,
         ).add_to(m)
-    HtmlControl(legend_html(), "bottomright", "fp-legend").add_to(m)
+    HtmlControl(legend_html(frames), "bottomright", "fp-legend").add_to(m)
     if overlay is not None:
         title = f"<h3>{escape_text(overlay.title)}</h3>"
         if overlay.subtitle:

@@ -44,13 +44,13 @@ def select_clicked_sighting():
 
 with map_column:
     st_folium(
-        base_map(frames, choices.basemap, overlay),
+        base_map(frames, choices.basemap, overlay, zoom=6 if choices.screenshot else 5.5),
         key="footprint-map",
         feature_group_to_add=dynamic_groups(frames, state, nearest),
-        layer_control=folium.LayerControl(collapsed=True),
+        layer_control=None if choices.screenshot else folium.LayerControl(collapsed=True),
         returned_objects=["last_object_clicked"],
         use_container_width=True,
-        height=760 if choices.screenshot else 620,
+        height=860 if choices.screenshot else 620,
         on_change=select_clicked_sighting,
     )
 
