@@ -29,10 +29,13 @@ if problems:
 
 st.session_state["_choices"] = sidebar(working_frames())
 
+# The page files' names differ from their URL paths on purpose: with a pages/ folder,
+# Streamlit routes a URL that names a file straight to that file, skipping this frame,
+# until st.navigation below has run once in the server.
 pages = [
-    st.Page("pages/map.py", title="Map", default=True),
-    st.Page("pages/analysis.py", title="Analysis"),
-    st.Page("pages/sources.py", title="Sources & method"),
-    st.Page("pages/data.py", title="Data"),
+    st.Page("pages/map_page.py", title="Map", url_path="map", default=True),
+    st.Page("pages/analysis_page.py", title="Analysis", url_path="analysis"),
+    st.Page("pages/sources_page.py", title="Sources & method", url_path="sources"),
+    st.Page("pages/data_page.py", title="Data", url_path="data"),
 ]
 st.navigation(pages, position="hidden" if screenshot else "top").run()

@@ -94,9 +94,9 @@ def test_excluding_every_sighting_category_shows_a_helpful_empty_state():
 
 
 @pytest.mark.parametrize("page,expected", [
-    ("pages/analysis.py", "Are the sightings closer to Russian assets than chance?"),
-    ("pages/sources.py", "Sources"),
-    ("pages/data.py", "Data"),
+    ("pages/analysis_page.py", "Are the sightings closer to Russian assets than chance?"),
+    ("pages/sources_page.py", "Sources"),
+    ("pages/data_page.py", "Data"),
 ])
 def test_every_page_runs_without_exception(page, expected):
     at = run_app(page, simulations="999")
@@ -104,7 +104,7 @@ def test_every_page_runs_without_exception(page, expected):
 
 
 def test_analysis_page_states_the_null_model_and_the_smallest_p():
-    at = run_app("pages/analysis.py", simulations="999")
+    at = run_app("pages/analysis_page.py", simulations="999")
     text = " ".join(m.value for m in at.markdown)
     assert "Null model, in plain words:" in text
     metrics = {m.label: m.value for m in at.metric}
@@ -114,7 +114,7 @@ def test_analysis_page_states_the_null_model_and_the_smallest_p():
 
 
 def test_sources_page_lists_claims_without_a_place():
-    at = run_app("pages/sources.py")
+    at = run_app("pages/sources_page.py")
     texts = " ".join(t.value for t in at.text)
     assert "Guarded construction site for a future Russian government facility" in texts
     assert "Meduza" in texts
@@ -158,7 +158,7 @@ def upload(at: AppTest, name: str, content: bytes, target="sightings", mode="add
 
 
 def test_upload_reports_bad_rows_keeps_good_ones_and_feeds_the_map():
-    at = run_app("pages/data.py")
+    at = run_app("pages/data_page.py")
     upload(at, "mine.csv", b"name,lat,lon\nNear Maracay,10.25,-67.6\nBad,x,1\n")
     assert any("1 problem(s)" in e.value and "1 valid feature(s) kept" in e.value
                for e in at.error)
@@ -166,13 +166,13 @@ def test_upload_reports_bad_rows_keeps_good_ones_and_feeds_the_map():
     assert list(problems["feature or line"])[0] == "line 3"
     at.button(key="upload_apply").click().run()
     assert not at.exception
-    at.switch_page("pages/map.py")
+    at.switch_page("pages/map_page.py")
     at.run()
     assert "of 5 sightings" in result_line(at)
 
 
 def test_upload_offers_the_swap_for_swapped_coordinates():
-    at = run_app("pages/data.py")
+    at = run_app("pages/data_page.py")
     upload(at, "swapped.csv", b"name,lat,lon\nCoro,-69.68,11.41\n")
     assert any("look swapped" in str(row) for row in at.dataframe[0].value["found"])
     at.checkbox(key="upload_swap").check().run()
@@ -180,7 +180,7 @@ def test_upload_offers_the_swap_for_swapped_coordinates():
 
 
 def test_replacing_an_earlier_upload_asks_first():
-    at = run_app("pages/data.py")
+    at = run_app("pages/data_page.py")
     upload(at, "first.csv", b"name,lat,lon\nA,10.25,-67.6\n", mode="replace")
     at.button(key="upload_apply").click().run()
     upload(at, "second.csv", b"name,lat,lon\nB,10.5,-66.9\n", mode="replace")

@@ -84,3 +84,12 @@ def sources_index(frames, claims, layer_names) -> dict:
             index.setdefault(key, []).append(("claim without place", claim["name"],
                                               source.get("quote")))
     return index
+
+
+def quoted(text: str) -> str:
+    """Text in curly quotes, unless it already opens with a quotation mark.
+
+    >>> quoted("a"), quoted("“b”")
+    ('“a”', '“b”')
+    """
+    return text if text[:1] in "“\"" else f"“{text}”"

@@ -105,5 +105,11 @@ def sidebar(frames) -> Choices:
 
 
 def current() -> Choices:
-    """The choices drawn by the frame in this run (pages call this)."""
+    """The choices drawn by the frame in this run (pages call this).
+
+    If a page runs without the frame (Streamlit's folder-based routing, before the frame
+    has run once in this server), go through the frame instead.
+    """
+    if "_choices" not in st.session_state:
+        st.switch_page("app.py")
     return st.session_state["_choices"]

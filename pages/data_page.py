@@ -6,8 +6,10 @@ import streamlit as st
 
 from layers.registry import LAYERS
 from ui.data import shipped, working_frames
+from ui.state import current
 from ui.upload import upload_panel
 
+current()  # the shared sidebar and URL state come from the frame
 frames = working_frames()
 _, problems, _ = shipped()
 

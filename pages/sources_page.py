@@ -6,8 +6,10 @@ from analysis.nulls import NULL_MODELS
 from analysis.report import escape_markdown
 from layers.registry import story_layers
 from ui.data import shipped, working_frames
-from ui.present import sources_index
+from ui.present import quoted, sources_index
+from ui.state import current
 
+current()  # the shared sidebar and URL state come from the frame
 frames = working_frames()
 _, _, claims = shipped()
 
@@ -26,7 +28,7 @@ for source, supported in sources_index(frames, claims, [layer.name for layer in
         for layer_name, name, quote in supported:
             st.text(f"• {name} [{layer_name}]")
             if quote:
-                st.caption(f"“{escape_markdown(quote)}”")
+                st.caption(escape_markdown(quoted(quote)))
 
 st.header("Claims without a place")
 st.caption("The sources make these claims without a place that could honestly be mapped. "
@@ -36,8 +38,7 @@ for claim in claims:
         st.text(f"{claim['name']}  ({claim['confidence']})")
         st.caption(f"Why not on the map: {escape_markdown(claim['why_no_place'])}")
         for source in claim["sources"]:
-            st.caption(f"“{escape_markdown(source['quote'])}” "
-                       f"({escape_markdown(source['publisher'])})")
+            st.caption(escape_markdown(f"{quoted(source['quote'])} ({source['publisher']})"))
 
 st.header("Method, for non-statisticians")
 st.markdown(
