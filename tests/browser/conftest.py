@@ -1,0 +1,207 @@
+"""Fixtures for the browser tests: the real app server and Debian's chromium via Playwright.
+
+The server is started once per session from the repository root with this interpreter
+(``sys.executable -m streamlit run app.py``) on a free port. Playwright never downloads a
+browser here; it drives ``/usr/bin/chromium``. Without chromium the tests are skipped on a
+developer machine and fail (with the install command) when ``CI`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SERVER_START_TIMEOUT_S = 90
+APP_TIMEOUT_MS = 90_000
+
+#: Height of the page's content: Streamlit scrolls inside its main block, not the document.
+CONTENT_HEIGHT = """() => Math.max(...['[data-testid="stMain"]',
+    '[data-testid="stSidebarContent"]'].map(s => document.querySelector(s))
+    .filter(Boolean).map(e => e.scrollHeight))"""
+
+#: Records every change of Streamlit's script state (``running``/``notRunning``...) in
+#: ``window.__fp_states``, so a test can tell whether the app reran.
+STATE_RECORDER = """
+(() => {
+  if (window.top !== window) return;
+  window.__fp_states = [];
+  const record = () => {
+    const el = document.querySelector('[data-test-script-state]');
+    const state = el && el.getAttribute('data-test-script-state');
+    const last = window.__fp_states[window.__fp_states.length - 1];
+    if (state && state !== last) window.__fp_states.push(state);
+  };
+  document.addEventListener('DOMContentLoaded', () => {
+    new MutationObserver(record).observe(document.documentElement, {
+      attributes: true, subtree: true, childList: true,
+      attributeFilter: ['data-test-script-state'],
+    });
+    record();
+  });
+})();
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if CHROMIUM.exists():
+        return str(CHROMIUM)
+    message = (f"{CHROMIUM} is missing: the browser tests drive Debian's chromium "
+               "(install it with `make browser`, i.e. `apt-get install chromium`).")
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path, tmp_path_factory):
+    """Start `streamlit run app.py` on a free port; yield its base URL; stop it."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py",
+               "--server.port", str(port), "--server.headless", "true",
+               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not become healthy at {url}/_stcore/health "
+                            f"(exit code {server.returncode}); log:\n"
+                            f"{log_path.read_text(errors='replace')[-3000:]}", pytrace=False)
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path,
+                                             args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh browser context (so a fresh Streamlit session) for each test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(APP_TIMEOUT_MS)
+    context.add_init_script(STATE_RECORDER)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, app_url):
+    return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+# --------------------------------------------------------------------------- the app
+class App:
+    """One browser tab on the running app, with the waits every test needs."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+
+    def open(self, path: str = "", with_map: bool = True):
+        """Open ``base_url/path`` (path may hold a query) and wait until the app finished
+        running and, with a map, until Leaflet drew it. Returns the map iframe's Frame."""
+        self.page.goto(f"{self.base_url}/{path}")
+        return self.wait(with_map)
+
+    def wait(self, with_map: bool = True):
+        page = self.page
+        page.wait_for_selector('[data-test-script-state="notRunning"]', state="attached")
+        if not with_map:
+            return None
+        page.wait_for_selector(MAP_FRAME)
+        page.frame_locator(MAP_FRAME).locator(
+            ".leaflet-map-pane .leaflet-overlay-pane path.leaflet-interactive"
+        ).first.wait_for(state="attached")
+        frame = self.map_frame()
+        frame.wait_for_function("() => !!window.L && !!document.querySelector("
+                                "'.leaflet-container .leaflet-map-pane')")
+        page.wait_for_selector('[data-test-script-state="notRunning"]', state="attached")
+        return frame
+
+    def map_frame(self):
+        return self.page.locator(MAP_FRAME).element_handle().content_frame()
+
+    def states(self) -> list[str]:
+        """Every script state seen since the page loaded, e.g. ['initial', 'running',
+        'notRunning']."""
+        return self.page.evaluate("window.__fp_states")
+
+    def screenshot(self, path: Path) -> Path:
+        """A screenshot of the whole page. Streamlit scrolls inside its main block, so
+        the viewport is first grown to the content's height."""
+        page = self.page
+        viewport = page.viewport_size
+        # Wait until the content's height holds still for one polling interval (charts and
+        # tables may still be laying out after the script finished).
+        page.wait_for_function(f"""() => {{ const h = ({CONTENT_HEIGHT})();
+            const same = window.__fp_height === h; window.__fp_height = h; return same; }}""",
+                               polling=300)
+        for _ in range(5):  # growing the viewport can reflow the page: repeat until it fits
+            height = min(max(page.evaluate(CONTENT_HEIGHT), viewport["height"]), 12_000)
+            if height == page.viewport_size["height"]:
+                break
+            page.set_viewport_size({"width": viewport["width"], "height": height})
+            page.wait_for_function("h => window.innerHeight === h", arg=height)
+        page.screenshot(path=str(path), full_page=True)
+        page.set_viewport_size(viewport)
+        return path
+
+
+@pytest.fixture
+def app(page, app_url) -> App:
+    return App(page, app_url)

@@ -1,0 +1,239 @@
+"""What a person sees in a real headless Chromium: the map, its controls, the URL, no network.
+
+Each test opens the running app (see conftest.py) in a fresh browser context.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+pytestmark = pytest.mark.browser
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+PAGES = {"Map": "", "Analysis": "analysis", "Sources & method": "sources", "Data": "data"}
+SLIDER = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]' \
+         '[aria-label="Buffer radius (km)"]'
+
+#: The Leaflet map object of the iframe, found by its methods (folium names it map_<hash>).
+LEAFLET_MAP = """() => {
+  for (const name of Object.keys(window)) {
+    try {
+      const value = window[name];
+      if (value && typeof value.getZoom === 'function' && typeof value.getCenter === 'function'
+          && typeof value.eachLayer === 'function') return name;
+    } catch (error) { /* cross-origin or getter that throws */ }
+  }
+  return null;
+}"""
+VIEW = """name => { const map = window[name], c = map.getCenter();
+  return {zoom: map.getZoom(), lat: c.lat, lng: c.lng}; }"""
+VECTOR_PATHS = """() => Array.from(document.querySelectorAll(
+    '.leaflet-overlay-pane path')).map(p => ({
+  interactive: p.classList.contains('leaflet-interactive'),
+  stroke: p.getAttribute('stroke'), dash: p.getAttribute('stroke-dasharray'),
+  width: p.getBBox().width}))"""
+TABLE = """() => Array.from(document.querySelectorAll('[data-testid="stTable"] tr'))
+  .map(row => Array.from(row.querySelectorAll('th, td')).map(cell => cell.innerText.trim()))"""
+RESULT_LINE = """() => { const strong = Array.from(document.querySelectorAll('strong'))
+  .find(s => s.innerText.includes('sightings lie within'));
+  return strong ? strong.innerText : null; }"""
+
+
+def is_local(url: str) -> bool:
+    """True for URLs served by this machine, or that need no network (data:, blob:...)."""
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS
+
+
+def features(layer: str) -> list[dict]:
+    return json.loads((DATA / f"{layer}.geojson").read_text())["features"]
+
+
+def proximity_table(page) -> list[dict]:
+    header, *rows = page.evaluate(TABLE)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def leaflet_view(frame) -> dict:
+    name = frame.evaluate(LEAFLET_MAP)
+    assert name, "no Leaflet map object in the map iframe"
+    return frame.evaluate(VIEW, name)
+
+
+def mark_sighting(frame, sighting_id: str) -> str:
+    """Tag the SVG path of one sighting's marker so a locator can click it."""
+    found = frame.evaluate("""([name, id]) => { let found = false;
+      window[name].eachLayer(layer => {
+        const props = layer.feature && layer.feature.properties;
+        if (props && props.fp_id === id && layer._path && layer.getLatLng) {
+          layer._path.setAttribute('data-fp-test', id); found = true; } });
+      return found; }""", [frame.evaluate(LEAFLET_MAP), sighting_id])
+    assert found, f"no marker for sighting {sighting_id!r} in the map"
+    return f'path[data-fp-test="{sighting_id}"]'
+
+
+# --------------------------------------------------------------------------- rendering
+def test_map_renders_every_shipped_feature_with_no_network(app):
+    blocked = []
+
+    def only_local(route):
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    app.page.context.route("**/*", only_local)
+    frame = app.open()
+    map_frame = app.page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    assert map_frame.locator(".leaflet-container").count() == 1
+    assert map_frame.locator(".fp-legend").is_visible()
+    assert "Legend" in map_frame.locator(".fp-legend").inner_text()
+
+    story = sum(len(features(name)) for name in
+                ("facilities", "sightings", "flights", "orinoco_mining_arc"))
+    counted = [f for f in features("sightings") if f["properties"].get("category") == "sighting"]
+    ringed = [f for name in ("facilities", "sightings") for f in features(name)
+              if (f["properties"].get("location_precision_km") or 0) > 0]
+    basemap = len(features("basemap_countries")) + len(features("venezuela"))
+    paths = frame.evaluate(VECTOR_PATHS)
+    interactive = [p for p in paths if p["interactive"]]
+    assert len([p for p in interactive if p["dash"] is None]) == story
+    assert len([p for p in interactive if p["dash"] == "6 4"]) == len(counted)  # buffers
+    assert len([p for p in interactive if p["dash"] == "4 4"]) == len(ringed)  # precision
+    assert len(interactive) == story + len(counted) + len(ringed)
+    assert len([p for p in paths if not p["interactive"]]) == basemap
+    assert blocked == [], f"the page tried to reach the network: {blocked}"
+
+
+@pytest.mark.parametrize("page_name", list(PAGES))
+def test_no_request_leaves_this_machine(app, page_name):
+    urls = []
+    app.page.context.on("request", lambda request: urls.append(request.url))
+    app.page.on("websocket", lambda socket: urls.append(socket.url))
+    app.open(PAGES[page_name], with_map=page_name == "Map")
+    app.page.wait_for_load_state("networkidle")
+    assert urls, "no request was recorded"
+    assert [url for url in urls if not is_local(url)] == []
+
+
+# --------------------------------------------------------------------------- the slider
+def test_slider_updates_the_table_and_the_result_line_without_reloading_the_map(app):
+    page = app.page
+    frame = app.open()
+    before_table, before_line = proximity_table(page), page.evaluate(RESULT_LINE)
+    assert "within 50 km" in before_line
+    assert "no" in [row["within radius"] for row in before_table]
+    buffer_width = max(p["width"] for p in frame.evaluate(VECTOR_PATHS) if p["dash"] == "6 4")
+    frame.evaluate("window.__fp_marker = 42")
+    runs_before = app.states().count("running")
+
+    page.locator(SLIDER).focus()
+    page.keyboard.press("End")
+    page.wait_for_function(f"() => ({RESULT_LINE})()?.includes('within 300 km')")
+    app.wait()
+
+    assert page.locator(SLIDER).input_value() == "300"
+    after_table = proximity_table(page)
+    assert [row["within radius"] for row in after_table] == ["yes"] * len(before_table)
+    assert [row["sighting"] for row in after_table] == [row["sighting"] for row in before_table]
+    assert page.evaluate(RESULT_LINE).startswith(f"{len(after_table)} of {len(after_table)} "
+                                                 "sightings lie within 300 km")
+    assert app.states().count("running") > runs_before  # the app did rerun...
+    # ...but in the same iframe and window: only the dynamic layers were swapped.
+    assert app.map_frame() == frame
+    assert frame.evaluate("window.__fp_marker") == 42
+    frame.wait_for_function(
+        """w => Array.from(document.querySelectorAll('.leaflet-overlay-pane path'))
+           .some(p => p.getAttribute('stroke-dasharray') === '6 4' && p.getBBox().width > w)""",
+        arg=buffer_width * 4)
+
+
+def test_pan_and_zoom_survive_a_slider_move(app):
+    page = app.page
+    frame = app.open()
+    name = frame.evaluate(LEAFLET_MAP)
+    start = leaflet_view(frame)
+    page.frame_locator('iframe[title="streamlit_folium.st_folium"]') \
+        .locator(".leaflet-control-zoom-in").click()
+    frame.wait_for_function("([name, zoom]) => window[name].getZoom() > zoom",
+                            arg=[name, start["zoom"]])
+    frame.evaluate("name => window[name].panBy([120, -80], {animate: false})", name)
+    moved = leaflet_view(frame)
+    assert moved["zoom"] > start["zoom"] and moved["lng"] != start["lng"]
+
+    page.locator(SLIDER).focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => ({RESULT_LINE})()?.includes('within 49 km')")
+    app.wait()
+
+    assert app.map_frame() == frame
+    assert leaflet_view(frame) == pytest.approx(moved)
+
+
+def test_panning_and_zooming_do_not_rerun_the_app(app):
+    page = app.page
+    frame = app.open()
+    name = frame.evaluate(LEAFLET_MAP)
+    runs_before = app.states().count("running")
+    page.frame_locator('iframe[title="streamlit_folium.st_folium"]') \
+        .locator(".leaflet-control-zoom-in").click()
+    frame.wait_for_function("name => window[name].getZoom() > 5.5", arg=name)
+    frame.evaluate("name => window[name].panBy([150, 60], {animate: false})", name)
+    frame.evaluate("name => window[name].setZoom(window[name].getZoom() - 1)", name)
+    with pytest.raises(PlaywrightTimeoutError):
+        # A rerun would show as a new 'running' state; none may come within 2 s.
+        page.wait_for_function("n => window.__fp_states.filter(s => s === 'running').length > n",
+                               arg=runs_before, timeout=2_000)
+    assert app.states().count("running") == runs_before
+
+
+# --------------------------------------------------------------------------- URL state
+def test_radius_in_the_url_sets_the_slider_and_the_result_line(app):
+    app.open("?radius_km=25")
+    assert app.page.locator(SLIDER).input_value() == "25"
+    assert "within 25 km" in app.page.evaluate(RESULT_LINE)
+
+
+def test_combined_url_reproduces_the_highlighted_sighting(app):
+    map_frame = app.page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    app.open("?radius_km=25&null=uniform&selected=coro-cumberland-hotel")
+    line = app.page.evaluate(RESULT_LINE)
+    assert "within 25 km" in line and "among random points in Venezuela" in line
+    label = map_frame.locator(".fp-distance-label")
+    label.wait_for()
+    row = next(r for r in proximity_table(app.page) if r["sighting"].startswith("Coro"))
+    assert label.inner_text() == f"{row['distance (km)']} km to {row['nearest facility']}"
+
+
+def test_clicking_a_sighting_draws_the_line_to_its_nearest_facility(app):
+    page = app.page
+    frame = app.open()
+    map_frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    assert map_frame.locator(".fp-distance-label").count() == 0
+    map_frame.locator(mark_sighting(frame, "puerto-ordaz-hotel")).click()
+    label = map_frame.locator(".fp-distance-label")
+    label.wait_for()
+    page.wait_for_url("**selected=puerto-ordaz-hotel**")
+    app.wait()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    row = next(r for r in proximity_table(page) if r["sighting"].startswith("Puerto Ordaz"))
+    assert label.inner_text() == f"{row['distance (km)']} km to {row['nearest facility']}"
+
+
+# --------------------------------------------------------------------------- screenshots
+@pytest.mark.parametrize("page_name,file_name", [("Map", "app-map.png"),
+                                                 ("Analysis", "app-analysis.png")])
+def test_full_page_screenshot_is_saved(app, artifacts, page_name, file_name):
+    app.open(PAGES[page_name], with_map=page_name == "Map")
+    app.page.wait_for_load_state("networkidle")
+    assert app.page.locator('[data-testid="stException"]').count() == 0
+    path: Path = app.screenshot(artifacts / file_name)
+    assert path.stat().st_size > 20_000
