@@ -1,0 +1,223 @@
+"""Benchmark of the Streamlit app in headless Chromium against a minimal streamlit-folium app.
+
+The baseline is written to a temporary folder at run time: one slider, one text line and a
+folium map with one circle marker, loading Leaflet from the same local assets as Footprint
+(``mapview.assets``, served from a ``static/`` link with ``server.enableStaticServing``), so
+both work offline. Both are measured in the same run, median of 3 runs each:
+
+- ``startup_to_map``: from ``streamlit run`` to the map visible in Chromium (Leaflet panes and
+  at least one vector marker drawn). Target ratio <= 1.5.
+- ``slider_to_update``: from a key press on the radius slider to the updated proximity table
+  (Footprint) or the updated text (baseline). Target ratio <= 2 and under 0.5 s.
+
+Prints one JSON line per case: {"case", "seconds", "baseline", "baseline_seconds", "ratio",
+...} with ratio = seconds / baseline_seconds. Not a test: nothing asserts on time.
+
+Run with ``make bench`` or ``.venv/bin/python bench/bench_app.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from mapview import assets  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+]
+RUNS = 3
+TIMEOUT_MS = 120_000
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SLIDER = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]'
+NOT_RUNNING = '[data-test-script-state="notRunning"]'
+
+BASELINE_APP = '''\
+"""Baseline: the least a streamlit-folium page with one slider and one marker does."""
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+radius = st.sidebar.slider("Buffer radius (km)", 1, 300, 50, key="radius_km")
+st.markdown(f"**Baseline radius {{radius}} km**")
+m = folium.Map(location=[7.2, -66.2], zoom_start=5.5, tiles=None)
+m.default_js = {js!r}
+m.default_css = {css!r}
+folium.CircleMarker([8.35122, -62.64102], radius=6, tooltip="one marker").add_to(m)
+st_folium(m, key="map", returned_objects=[], use_container_width=True, height=620)
+'''
+
+BASELINE_CONFIG = """\
+[server]
+enableStaticServing = true
+headless = true
+
+[browser]
+gatherUsageStats = false
+"""
+
+#: Footprint's proximity table (the 'within radius' column) and result line for a radius.
+FOOTPRINT_UPDATED = """([radius, allWithin]) => {
+  const line = Array.from(document.querySelectorAll('strong'))
+    .some(s => s.innerText.includes(`within ${radius} km`));
+  const rows = Array.from(document.querySelectorAll('[data-testid="stTable"] tr'));
+  if (!line || rows.length < 2) return false;
+  const header = Array.from(rows[0].querySelectorAll('th, td')).map(c => c.innerText.trim());
+  const column = header.indexOf('within radius');
+  const within = rows.slice(1).map(r => r.querySelectorAll('th, td')[column].innerText.trim());
+  return within.every(v => v === 'yes') === allWithin;
+}"""
+BASELINE_UPDATED = """([radius]) => Array.from(document.querySelectorAll('strong'))
+  .some(s => s.innerText === `Baseline radius ${radius} km`)"""
+MAP_VISIBLE = """() => !!document.querySelector('.leaflet-container .leaflet-map-pane')
+  && !!document.querySelector('.leaflet-overlay-pane path.leaflet-interactive')"""
+
+
+def emit(case, seconds, baseline, baseline_seconds, **extra):
+    line = {"case": case, "seconds": round(seconds, 4), "baseline": baseline,
+            "baseline_seconds": round(baseline_seconds, 4),
+            "ratio": round(seconds / baseline_seconds, 4), **extra}
+    print(json.dumps(line), flush=True)
+
+
+def write_baseline(folder: Path) -> Path:
+    """The baseline app in ``folder``, with ``static/`` linked to Footprint's assets."""
+    (folder / ".streamlit").mkdir()
+    (folder / ".streamlit/config.toml").write_text(BASELINE_CONFIG)
+    (folder / "static").symlink_to(assets.STATIC, target_is_directory=True)
+    app = folder / "baseline_app.py"
+    app.write_text(BASELINE_APP.format(js=list(assets.JS), css=list(assets.CSS)))
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def server(app: Path):
+    """Run `streamlit run app` from the app's folder; yield (base URL, start time)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "streamlit", "run", app.name, "--server.port", str(port),
+               "--server.headless", "true", "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=app.parent, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    try:
+        deadline = started + TIMEOUT_MS / 1000
+        while not healthy(url):
+            if process.poll() is not None or time.perf_counter() > deadline:
+                raise RuntimeError(f"{app} did not start: {process.stderr.read().decode()}")
+            time.sleep(0.02)
+        yield url, started
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def open_map(browser, url: str):
+    """A new page on ``url``, returned once the script has run and the map is drawn."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url)
+    page.wait_for_selector(MAP_FRAME)
+    frame = page.locator(MAP_FRAME).element_handle().content_frame()
+    frame.wait_for_function(MAP_VISIBLE, polling="raf")
+    return page
+
+
+def startup_to_map(browser, app: Path) -> list[float]:
+    """Seconds from `streamlit run` to the map visible, one per run (a fresh server each)."""
+    times = []
+    for _ in range(RUNS):
+        with server(app) as (url, started):
+            page = open_map(browser, url)
+            times.append(time.perf_counter() - started)
+            page.close()
+    return times
+
+
+def slider_to_update(browser, app: Path, updated: str, expected) -> list[float]:
+    """Seconds from a key press on the slider to ``updated`` holding, one per run.
+
+    The slider goes End (300 km), Home (1 km), End: each move changes what is shown.
+    Timed inside the page (performance.now) from just before the key press to the first
+    animation frame where the update is visible.
+    """
+    times = []
+    with server(app) as (url, _):
+        page = open_map(browser, url)
+        page.wait_for_selector(NOT_RUNNING, state="attached")
+        slider = page.locator(SLIDER).first
+        for key, radius in (("End", 300), ("Home", 1), ("End", 300))[:RUNS]:
+            slider.focus()
+            page.evaluate("window.__bench_start = performance.now()")
+            page.keyboard.press(key)
+            elapsed_ms = page.wait_for_function(
+                f"args => ({updated})(args) && performance.now() - window.__bench_start",
+                arg=expected(radius), polling="raf").json_value()
+            times.append(elapsed_ms / 1000)
+            page.wait_for_selector(NOT_RUNNING, state="attached")
+        page.close()
+    return times
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        print(json.dumps({"case": "app", "skipped": f"{CHROMIUM} not found (make browser)"}))
+        return 1
+    if not assets.assets_installed():
+        assets.install_assets()
+    footprint = REPO / "app.py"
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as folder, sync_playwright() as pw:
+        baseline = write_baseline(Path(folder))
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            ours, theirs = startup_to_map(browser, footprint), startup_to_map(browser, baseline)
+            emit("startup_to_map", statistics.median(ours), "minimal streamlit-folium app",
+                 statistics.median(theirs), target_ratio=1.5,
+                 runs=[round(t, 3) for t in ours], baseline_runs=[round(t, 3) for t in theirs])
+            ours = slider_to_update(browser, footprint, FOOTPRINT_UPDATED,
+                                    lambda radius: [radius, radius == 300])
+            theirs = slider_to_update(browser, baseline, BASELINE_UPDATED, lambda r: [r])
+            emit("slider_to_update", statistics.median(ours), "slider to text, minimal app",
+                 statistics.median(theirs), target_ratio=2.0, target_seconds=0.5,
+                 runs=[round(t, 3) for t in ours], baseline_runs=[round(t, 3) for t in theirs])
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
