@@ -2,8 +2,9 @@
 
 The server is started once per session from the repository root with this interpreter
 (``sys.executable -m streamlit run app.py``) on a free port. Playwright never downloads a
-browser here; it drives ``/usr/bin/chromium``. Without chromium the tests are skipped on a
-developer machine and fail (with the install command) when ``CI`` is set.
+browser here; it drives ``/usr/bin/chromium`` (or ``$FOOTPRINT_CHROMIUM``). Without chromium
+the tests are skipped on a developer machine and fail (with the install command) when ``CI``
+is set.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("FOOTPRINT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
@@ -88,7 +89,7 @@ def app_url(chromium_path, tmp_path_factory):
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py",
+    command = [sys.executable, "-m", "ui.serve",
                "--server.port", str(port), "--server.headless", "true",
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
