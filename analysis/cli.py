@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis proximity|test ...``.
+"""Command line: ``python -m analysis proximity|test|figure ...``.
 
 A bad input file gives one line on stderr naming the file and the problem, and exit code 2.
 """
@@ -77,7 +77,29 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--uncertainty", type=int, default=default("uncertainty_repeats"),
                       metavar="M", help=_help("uncertainty_repeats"))
     test.add_argument("--format", choices=["json", "markdown"], default="json")
+    _figure_parser(commands)
     return parser
+
+
+STORY_LAYERS = ("orinoco_mining_arc", "flights", "facilities", "sightings")
+
+
+def _figure_parser(commands) -> None:
+    figure = commands.add_parser("figure", help="the map as PNG, SVG or PDF for publication")
+    _common(figure)
+    figure.add_argument("--preset", choices=["16x9", "1x1", "4x5", "print"], default="16x9")
+    figure.add_argument("--format", choices=["png", "svg", "pdf"], default=None,
+                        help="default: from the output file name, else png")
+    figure.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+    figure.add_argument("--scale", type=float, default=None,
+                        help="PNG resolution factor (default: 2 for screens, 1 for print)")
+    figure.add_argument("--title", default=None)
+    figure.add_argument("--subtitle", default=None)
+    figure.add_argument("--layers", nargs="+", choices=STORY_LAYERS, default=list(STORY_LAYERS))
+    figure.add_argument("--date-start", default=None, metavar="YYYY-MM-DD")
+    figure.add_argument("--date-end", default=None, metavar="YYYY-MM-DD")
+    figure.add_argument("--null", choices=sorted(NULL_MODELS), default=default("null"),
+                        help=_help("null"))
 
 
 def _load(path: Path, categories, role: str):
@@ -177,7 +199,39 @@ def run_test(args) -> str:
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 
-COMMANDS = {"proximity": run_proximity, "test": run_test}
+def run_figure(args) -> str:
+    """Render the map with the same choices as the app and write it to ``args.output``."""
+    from datetime import date
+
+    import figures
+    from mapview.build import MapState
+
+    facility_categories = _categories(args.facility_category, "facility_category")
+    sighting_categories = _categories(args.sighting_category, "sighting_category")
+    frames = figures.default_frames()
+    for name, path, categories in (("facilities", args.facilities, facility_categories),
+                                   ("sightings", args.sightings, sighting_categories)):
+        _load(path, categories, name)  # the same checks and messages as the other commands
+        frames[name] = read_feature_file(path)
+    try:
+        dates = [date.fromisoformat(d) if d else None for d in (args.date_start, args.date_end)]
+    except ValueError as error:
+        raise ValueError(f"dates should be YYYY-MM-DD ({error})") from None
+    state = MapState(radius_km=args.radius_km, visible_layers=tuple(args.layers),
+                     date_start=dates[0], date_end=dates[1],
+                     facility_categories=tuple(facility_categories),
+                     sighting_categories=tuple(sighting_categories))
+    options = {"title": args.title} if args.title is not None else {}
+    figure = figures.render_figure(frames, state, preset=args.preset, subtitle=args.subtitle,
+                                   null=args.null, **options)
+    try:
+        figures.export(figure, args.output, args.format, scale=args.scale)
+    except OSError as error:
+        raise InputError(args.output, f"cannot write file ({error.strerror or error})") from None
+    return f"wrote {args.output}\n"
+
+
+COMMANDS = {"proximity": run_proximity, "test": run_test, "figure": run_figure}
 
 
 def main(argv=None) -> int:

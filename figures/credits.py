@@ -1,0 +1,88 @@
+"""The credit line: sources, map data and licences, method and result, data version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from .text import literal
+
+MAP_DATA = ("Map data: Natural Earth (public domain); GeoNames (CC BY 4.0); "
+            "airportsdata (MIT). Layers: Footprint (CC BY 4.0)")
+
+
+def publishers(*frames) -> list[str]:
+    """Publishers named in the frames' ``sources`` lists, in order of first appearance.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"sources": [[{"publisher": "Meduza"}],
+    ...                                   [{"publisher": "Meduza", "via": "The Moscow Times"}]]})
+    >>> publishers(frame)
+    ['Meduza', 'The Moscow Times']
+    """
+    names: list[str] = []
+    for frame in frames:
+        if frame is None or "sources" not in frame:
+            continue
+        for value in frame["sources"]:
+            for source in value if isinstance(value, list) else [value]:
+                if not isinstance(source, dict):
+                    continue
+                for key in ("publisher", "via"):
+                    name = literal(source.get(key), 60)
+                    if name and name not in names:
+                        names.append(name)
+    return names
+
+
+def method_text(radius_km: float, buffer_around: str, test_result, n_facilities: int) -> str:
+    """The method and result in one sentence pair, for the credit line.
+
+    Examples
+    --------
+    >>> method_text(50, "sightings", None, 0)
+    'Method: circles of 50 km (geodesic) around sightings. No test: nothing to compare.'
+    """
+    rings = (f"circles of {radius_km:g} km (geodesic) around {buffer_around}"
+             if buffer_around in ("sightings", "facilities") and radius_km > 0
+             else "no circles drawn")
+    text = f"Method: {rings}."
+    if test_result is None:
+        return text + " No test: nothing to compare."
+    r = test_result
+    return (f"{text} {r.observed_within} of {r.n_sightings} sightings lie within "
+            f"{r.radius_km:g} km of one of {n_facilities} facilities tested; "
+            f"chance model: {r.null_label.lower()}, p = {r.p_value:.2g} "
+            f"({r.simulations:,} simulations, seed {r.seed}).")
+
+
+def data_version(frames: dict) -> str:
+    """A short fingerprint of the story layers, so a figure can be traced to its data.
+
+    Examples
+    --------
+    >>> data_version({})
+    'e3b0c442'
+    """
+    digest = hashlib.sha256()
+    for name in sorted(frames):
+        frame = frames[name]
+        if name in ("basemap_countries", "venezuela") or frame is None:
+            continue
+        digest.update(name.encode())
+        digest.update(json.dumps(json.loads(frame.to_json(drop_id=True)),
+                                 sort_keys=True).encode())
+    return digest.hexdigest()[:8]
+
+
+def credit_text(sources: list[str], method: str, version: str) -> str:
+    """The whole credit line.
+
+    >>> credit_text(["Meduza"], "Method: x.", "abc")  # doctest: +ELLIPSIS
+    'Sources: Meduza. Map data: ... Method: x. Data version abc.'
+    """
+    sources_text = "; ".join(sources) if sources else "none named"
+    return (f"Sources: {sources_text}. {MAP_DATA}. {method} "
+            f"Data version {literal(version, 40)}.")
