@@ -66,7 +66,7 @@ PRESETS: dict[str, Preset] = {
         Preset("16x9", "Web, 16:9 (1600 x 900 px)", 1600, 900, 100, "side", 2.0,
                title_pt=24, subtitle_pt=14, label_pt=11, legend_pt=11, credits_pt=9,
                marker_pt=9, line_pt=1.0, margin_in=0.3, short_labels=False,
-               label_width_em=26.0),
+               label_width_em=20.0),
         Preset("1x1", "Social, square (1080 x 1080 px)", 1080, 1080, 100, "below", 2.0,
                title_pt=26, subtitle_pt=15, label_pt=13.5, legend_pt=13, credits_pt=10,
                marker_pt=11, line_pt=1.2, margin_in=0.3, focus="story"),
