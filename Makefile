@@ -17,7 +17,7 @@ install: $(STAMP)
 
 ## Install everything and start the app on http://localhost:8501
 run: install
-	$(PY) -m streamlit run app.py
+	$(PY) -m ui.serve
 
 ## Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser)
 browser:

@@ -246,15 +246,3 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args):
     result = run(*args, "-o", tmp_path / "x.png")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
-
-
-# --------------------------------------------------------------------------- docs
-@pytest.mark.parametrize("module", ["credits", "geo", "labels", "presets", "text"])
-def test_docstring_examples_run(module):
-    # figures/ is not among pytest's doctest paths (pyproject.toml), so run them here.
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(f"figures.{module}"),
-                             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0 and result.attempted > 0

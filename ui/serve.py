@@ -1,0 +1,25 @@
+"""Start the app: ``python -m ui.serve [streamlit options]`` (what ``make run`` does).
+
+Streamlit treats a ``pages/`` folder beside the main script as its older, folder-based
+navigation until ``st.navigation`` has run once in the server, so the very first visit to a
+deep link (``/analysis``) would bypass the frame and show "Page not found". Footprint uses
+``st.navigation`` only, so this switches the folder mode off before the server starts.
+A plain ``streamlit run app.py`` works too; only that first deep link differs.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli
+
+    PagesManager.uses_pages_directory = False
+    sys.argv = ["streamlit", "run", "app.py", *(sys.argv[1:] if argv is None else argv)]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()
