@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 from mapview.build import Overlay, base_map, dynamic_groups
 from ui import compute
 from ui.data import working_frames
+from ui.export_panel import export_panel
 from ui.present import proximity_frame, result_line, sighting_at
 from ui.state import current
 
@@ -68,3 +69,4 @@ if side is not None:
         st.caption("Click a sighting on the map (or pick one in the sidebar) to draw the "
                    "line to its nearest facility. Distances are geodesic on the WGS84 "
                    "ellipsoid.")
+        export_panel(frames, choices, result)
