@@ -324,15 +324,62 @@ def proximity_test(
     >>> result.observed_within, result.p_value < 0.05
     (2, True)
     """
-    model = get_null_model(null)
+    _check_radius_value(radius_km)
+    return simulate_null(facilities, sightings, null, simulations, rng, boundary,
+                         progress).evaluate(radius_km)
+
+
+def _check_radius_value(radius_km) -> None:
     if not (isinstance(radius_km, int | float) and math.isfinite(radius_km) and radius_km >= 0):
         raise ValueError(f"radius_km should be a finite number >= 0, got {radius_km!r}")
+
+
+@dataclass(frozen=True, eq=False)
+class SimulatedNull:
+    """The null model simulated once: evaluate it at any radius without redrawing.
+
+    The radius only enters when counting, so one simulation serves every radius; the app
+    keeps one of these per choice of data, null and seed and evaluates it as the slider
+    moves. ``simulate_null(...).evaluate(r)`` equals ``proximity_test(..., r)`` for the
+    same arguments.
+    """
+
+    model: object
+    index: object
+    lon: np.ndarray
+    lat: np.ndarray
+    simulated: np.ndarray
+    seed: int | None
+
+    def evaluate(self, radius_km: float) -> TestResult:
+        _check_radius_value(radius_km)
+        return _evaluate(self.model, self.index, self.lon, self.lat, radius_km,
+                         self.simulated, self.seed)
+
+
+def simulate_null(facilities, sightings, null: str = "towns", simulations: int = 9999,
+                  rng=None, boundary=None, progress: Progress = None) -> SimulatedNull:
+    """Simulate ``null`` ``simulations`` times for these facilities and sightings.
+
+    See :func:`proximity_test` for the parameters and the p-value.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> facilities = gpd.GeoSeries.from_xy([-66.9, -71.6], [10.5, 10.6], crs=4326)
+    >>> sightings = gpd.GeoSeries.from_xy([-66.91, -71.62], [10.5, 10.62], crs=4326)
+    >>> simulated = simulate_null(facilities, sightings, simulations=999, rng=1)
+    >>> simulated.evaluate(5.0) == proximity_test(facilities, sightings, 5.0,
+    ...                                           simulations=999, rng=1)
+    True
+    """
+    model = get_null_model(null)
     index = facility_index(facilities)
     lon, lat = sighting_coordinates(sightings)
     region = _boundary(model, boundary)
     generator = as_generator(rng)
     simulated = _simulate(model, index, lon.size, simulations, generator, region, progress)
-    return _evaluate(model, index, lon, lat, radius_km, simulated, seed_of(rng))
+    return SimulatedNull(model, index, lon, lat, simulated, seed_of(rng))
 
 
 def radius_sweep(

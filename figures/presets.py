@@ -83,6 +83,7 @@ PRESETS: dict[str, Preset] = {
 """Every preset by name: ``16x9``, ``1x1``, ``4x5``, ``print``."""
 
 FORMATS = ("png", "svg", "pdf")
+DEFAULT_TITLE = "Where Russian specialists were seen in Venezuela, 2019"
 
 
 def get_preset(name: str) -> Preset:

@@ -38,10 +38,8 @@ from mapview.build import BUFFER_COLOR, MapState, analysis_subset, filter_by_dat
 from . import credits
 from .geo import Extent, local_crs, nice_length_km, north_angle_deg, projected_length, to_lonlat
 from .labels import LabelRequest, place_labels
-from .presets import FORMATS, Preset, get_preset
+from .presets import DEFAULT_TITLE, FORMATS, Preset, get_preset
 from .text import LITERAL, balanced_wrap, literal, merge_names, short_name, wrap
-
-DEFAULT_TITLE = "Where Russian specialists were seen in Venezuela, 2019"
 
 
 def _installed(*candidates: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.proximity import proximity_table
-from analysis.stats import proximity_test
+from analysis.stats import simulate_null
 from mapview.build import MapState, analysis_subset, filter_by_date
 from ui.data import working_frames, working_version
 from ui.settings import SETTINGS
@@ -42,18 +42,23 @@ def proximity(state: MapState):
     return _proximity(_key(state), state.radius_km, state)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _test(key: tuple, radius_km: float, null: str, simulations: int, seed: int,
-          _state: MapState, _boundary):
+@st.cache_resource(show_spinner="Simulating the null model…", max_entries=64)
+def _simulated(key: tuple, null: str, simulations: int, seed: int, _state: MapState,
+               _boundary):
     facilities, sightings = analysis_frames(_state)
     if facilities.empty or sightings.empty:
         return None
-    return proximity_test(facilities, sightings, radius_km, null=null,
-                          simulations=simulations, rng=seed, boundary=_boundary)
+    return simulate_null(facilities, sightings, null=null, simulations=simulations,
+                         rng=seed, boundary=_boundary)
 
 
 def test(state: MapState, null: str, simulations: int = MAP_SIMULATIONS,
          seed: int = DEFAULT_SEED):
-    """The proximity test for these choices (cached), or None when a side is empty."""
+    """The proximity test for these choices, or None when a side is empty.
+
+    The null is simulated once per data, choices, null and seed (cached); moving the
+    radius only re-counts, so the result equals ``proximity_test`` at that radius.
+    """
     boundary = working_frames()["venezuela"]
-    return _test(_key(state), state.radius_km, null, simulations, seed, state, boundary)
+    simulated = _simulated(_key(state), null, simulations, seed, state, boundary)
+    return None if simulated is None else simulated.evaluate(state.radius_km)

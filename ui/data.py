@@ -16,8 +16,9 @@ def data_version() -> tuple:
                         for p in DATA_DIR.glob("*json")))
 
 
-@st.cache_data(show_spinner="Loading layers…")
+@st.cache_resource(show_spinner="Loading layers…", max_entries=4)
 def _load(version: tuple):
+    """Shared, not copied, between reruns and sessions: nothing may modify these frames."""
     results = layers.load_all()
     frames = {name: result.frame for name, result in results.items()}
     problems = [str(p) for result in results.values() for p in result.problems]

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from figures import DEFAULT_TITLE, FORMATS, PRESETS, figure_bytes, render_figure
+from figures import DEFAULT_TITLE, FORMATS, PRESETS
 
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
@@ -23,6 +23,8 @@ def export_panel(frames, choices, result) -> None:
         fmt = right.radio("Format", FORMATS, horizontal=True, key="export_format")
 
         def render() -> bytes:
+            from figures import figure_bytes, render_figure  # matplotlib: only when clicked
+
             figure = render_figure(frames, choices.map_state, preset=preset, title=title,
                                    subtitle=subtitle or None, test_result=result,
                                    null=choices.null)

@@ -7,7 +7,6 @@ opened.
 
 import functools
 import http.server
-import os
 import shutil
 import threading
 from pathlib import Path
@@ -20,26 +19,14 @@ from mapview.assets import install_assets
 from mapview.build import MapState, full_map
 from tests.hostile import LONG, PAYLOADS, hostile_sightings_geojson
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic",
-                 "--no-first-run"]
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
 
-def _need_chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: `make test` installs it")
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, chromium_path):
     """A folder served on 127.0.0.1 with /app/static/ and the hostile map page."""
-    _need_chromium()
     root = tmp_path_factory.mktemp("site")
     install_assets()
     shutil.copytree(ROOT / "static", root / "app" / "static")
@@ -60,22 +47,19 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        dialogs, errors = [], []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.route("**/*", lambda route: route.continue_()
-                   if route.request.url.startswith(site) else route.abort())
-        page.goto(f"{site}/map.html")
-        page.wait_for_selector("path.leaflet-interactive")
-        page.dialogs, page.errors = dialogs, errors
-        yield page
-        browser.close()
+def page(site, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    dialogs, errors = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/*", lambda route: route.continue_()
+               if route.request.url.startswith(site) else route.abort())
+    page.goto(f"{site}/map.html")
+    page.wait_for_selector("path.leaflet-interactive")
+    page.dialogs, page.errors = dialogs, errors
+    yield page
+    context.close()
 
 
 OPEN_EVERYTHING = """() => {
