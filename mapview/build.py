@@ -187,7 +187,7 @@ def tooltip_text(properties: dict) -> str:
 
 def _feature(geometry, properties: dict, layer: Layer | None, color: str) -> dict:
     """A GeoJSON feature carrying only pre-escaped display fields (no raw user text)."""
-    return {
+    out = {
         "type": "Feature",
         "geometry": shapely.geometry.mapping(geometry),
         "properties": {
@@ -197,6 +197,9 @@ def _feature(geometry, properties: dict, layer: Layer | None, color: str) -> dic
             "fp_color": color,
         },
     }
+    if properties.get("category") == "insider_account":
+        out["properties"]["fp_hollow"] = True  # not a sighting in the test: drawn as a ring
+    return out
 
 
 def _geojson(features: list[dict], name: str, *, point_radius: int = 7,
@@ -207,6 +210,9 @@ def _geojson(features: list[dict], name: str, *, point_radius: int = 7,
     def style(feature):
         color = feature["properties"]["fp_color"]
         is_line = feature["geometry"]["type"] in ("LineString", "MultiLineString")
+        if feature["properties"].get("fp_hollow"):
+            return {"color": color, "fillColor": "#ffffff", "weight": 3, "fill": True,
+                    "fillOpacity": 0.6, "opacity": 1, "dashArray": dash}
         return {"color": line_color or color, "fillColor": color, "weight": weight,
                 "fill": not is_line, "fillOpacity": fill_opacity, "opacity": 0.95,
                 "dashArray": dash}
@@ -262,7 +268,7 @@ def _present_values(frames, layer: Layer) -> set | None:
 
 def legend_html(frames=None) -> str:
     """Legend entries for the story layers, listing only categories present in the data."""
-    rows = ["<h4>Legend</h4>"]
+    rows = []
     layers = [BY_NAME[name] for name in ("facilities", "sightings", "flights",
                                          "orinoco_mining_arc")]
     for layer in layers:
@@ -286,9 +292,15 @@ def legend_html(frames=None) -> str:
     rows.append(f'<div class="fp-row"><span class="fp-swatch fp-line" '
                 f'style="border-color:{HIGHLIGHT_COLOR}"></span>Distance to nearest '
                 f"facility</div>")
+    if frames is not None and "sightings" in frames and "category" in frames["sightings"] \
+            and (frames["sightings"]["category"] == "insider_account").any():
+        rows.insert(len(rows) - 3, '<div class="fp-row"><span class="fp-swatch" style="'
+                    f'background:#fff;border:2.5px solid {PALETTE["sky_blue"]}"></span>'
+                    "Insider account (not in the test)</div>")
     rows.append('<div class="fp-legend-credit">Map data: Natural Earth; GeoNames; '
                 'airportsdata. Sources: Meduza; The Moscow Times.</div>')
-    return "".join(rows)
+    return ("<details open><summary><b>Legend</b></summary>" + "".join(rows)
+            + "</details>")
 
 
 def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
@@ -369,7 +381,8 @@ def layer_group(layer: Layer, frame: gpd.GeoDataFrame, state: MapState) -> foliu
     is_facility = layer.name == "facilities"
     _geojson(
         features, layer.name,
-        point_radius=7 if is_facility else 6 if layer.name == "sightings" else 4,
+        # Facilities larger than sightings: at a shared place the facility shows as a ring.
+        point_radius=10 if is_facility else 5 if layer.name == "sightings" else 4,
         weight=2.5 if layer.name in ("flights", "sightings") else 1.5 if not is_area else 1,
         fill_opacity=0.25 if is_area else 0.95,
         line_color="#222222" if is_facility else "#ffffff" if layer.name == "sightings"
