@@ -61,6 +61,7 @@ def test_hostile_upload_is_shown_literally_and_never_runs(page, app_url, artifac
 
     # Map page in the same session: popups, tooltips and the Markdown table.
     page.get_by_role("link", name="Map").click()
+    page.get_by_text("sightings lie within").first.wait_for()
     app.wait()
     page.locator('[data-testid="stTable"]').wait_for()
     table = _normalise(page.locator('[data-testid="stTable"]').inner_text())
@@ -85,6 +86,7 @@ def test_hostile_upload_is_shown_literally_and_never_runs(page, app_url, artifac
 
     # Sources page: publishers, titles and quotes in captions.
     page.get_by_role("link", name="Sources & method").click()
+    page.get_by_role("heading", name="Claims without a place").wait_for()
     app.wait(with_map=False)
     text = _normalise(page.locator('[data-testid="stMain"]').inner_text())
     for name, payload in PAYLOADS.items():
