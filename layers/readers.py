@@ -23,11 +23,12 @@ import shapely
 
 from layers.registry import BY_NAME, Layer
 from layers.validation import (
-    MAX_FILE_BYTES,
     Problem,
     _short,
+    decode_text,
     features_to_frame,
     parse_json_bytes,
+    size_problem,
     validate_collection,
 )
 
@@ -110,16 +111,9 @@ def _number(text: str) -> float | None:
 
 
 def _csv_features(data: bytes, file: str):
-    if len(data) > MAX_FILE_BYTES:
-        return None, [Problem(file, None, None, f"a file of at most {MAX_FILE_BYTES:,} bytes",
-                              f"{len(data):,} bytes")]
-    if not data.strip():
-        return None, [Problem(file, None, None, "a CSV file with a header row", "an empty file")]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return None, [Problem(file, None, None, "UTF-8 text",
-                              f"byte 0x{data[error.start]:02x} at offset {error.start}")]
+    text, problems = decode_text(data, file, "a CSV file with a header row")
+    if text is None:
+        return None, problems
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -169,9 +163,9 @@ def _csv_features(data: bytes, file: str):
 def _gpkg_features(data: bytes, file: str):
     import pyogrio
 
-    if len(data) > MAX_FILE_BYTES:
-        return None, [Problem(file, None, None, f"a file of at most {MAX_FILE_BYTES:,} bytes",
-                              f"{len(data):,} bytes")]
+    too_big = size_problem(data, file)
+    if too_big:
+        return None, [too_big]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

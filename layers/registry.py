@@ -62,11 +62,16 @@ class Layer:
         key = properties.get(self.style.get("color_by", ""), None)
         return self.style.get("colors", {}).get(key, self.style.get("color", PALETTE["black"]))
 
-    def legend_entries(self) -> list[tuple[str, str]]:
-        """``(label, colour)`` pairs for the legend, in display order."""
+    def legend_entries(self, present=None) -> list[tuple[str, str]]:
+        """``(label, colour)`` pairs for the legend, in display order.
+
+        ``present``: the values of the colouring attribute found in the data; entries for
+        other values are left out (None keeps all).
+        """
         if "colors" in self.style:
             labels = self.style.get("labels", {})
-            return [(labels.get(k, k), c) for k, c in self.style["colors"].items()]
+            return [(labels.get(k, k), c) for k, c in self.style["colors"].items()
+                    if present is None or k in present]
         return [(self.legend_label, self.style.get("color", PALETTE["black"]))]
 
 

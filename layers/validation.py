@@ -93,22 +93,41 @@ def feature_label(feature, index: int) -> str:
     return f"#{index}"
 
 
+def size_problem(data: bytes, file: str) -> Problem | None:
+    """A problem when ``data`` is over the size limit, else None."""
+    if len(data) > MAX_FILE_BYTES:
+        return Problem(file, None, None, f"a file of at most {MAX_FILE_BYTES:,} bytes",
+                       f"{len(data):,} bytes")
+    return None
+
+
+def decode_text(data: bytes, file: str, expected: str) -> tuple[str | None, list[Problem]]:
+    """``data`` as text, after the size, emptiness and UTF-8 checks; else None and a problem.
+
+    >>> decode_text(b"", "a.csv", "a CSV file")[1][0].found
+    'an empty file'
+    """
+    too_big = size_problem(data, file)
+    if too_big:
+        return None, [too_big]
+    if not data.strip():
+        return None, [Problem(file, None, None, expected, "an empty file")]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        return None, [Problem(file, None, None, "UTF-8 text",
+                              f"byte 0x{data[error.start]:02x} at offset {error.start}")]
+
+
 def parse_json_bytes(data: bytes, file: str) -> tuple[object | None, list[Problem]]:
     """Decode and parse ``data``; on failure return ``None`` and one problem.
 
     >>> parse_json_bytes(b'{"a": 1,}', "x.geojson")[1][0].expected
     'valid JSON'
     """
-    if len(data) > MAX_FILE_BYTES:
-        return None, [Problem(file, None, None, f"a file of at most {MAX_FILE_BYTES:,} bytes",
-                              f"{len(data):,} bytes")]
-    if not data.strip():
-        return None, [Problem(file, None, None, "a GeoJSON FeatureCollection", "an empty file")]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return None, [Problem(file, None, None, "UTF-8 text",
-                              f"byte 0x{data[error.start]:02x} at offset {error.start}")]
+    text, problems = decode_text(data, file, "a GeoJSON FeatureCollection")
+    if text is None:
+        return None, problems
     try:
         return json.loads(text, parse_constant=_reject_constant), []
     except json.JSONDecodeError as error:

@@ -272,13 +272,7 @@ def legend_html(frames=None) -> str:
     layers = [BY_NAME[name] for name in ("facilities", "sightings", "flights",
                                          "orinoco_mining_arc")]
     for layer in layers:
-        present = _present_values(frames, layer)
-        labels = layer.style.get("labels", {})
-        entries = [(label, color) for key, color in layer.style.get("colors", {}).items()
-                   if present is None or key in present
-                   for label in [labels.get(key, key)]] if "colors" in layer.style \
-            else layer.legend_entries()
-        for label, color in entries:
+        for label, color in layer.legend_entries(_present_values(frames, layer)):
             kind = {"orinoco_mining_arc": " fp-area", "flights": " fp-line"}.get(layer.name, "")
             border = color if kind else "#222" if layer.name == "facilities" else "#fff"
             rows.append(f'<div class="fp-row"><span class="fp-swatch{kind}" '
@@ -303,6 +297,14 @@ def legend_html(frames=None) -> str:
             + "</details>")
 
 
+def _outline(frame, name: str, style: dict):
+    """A non-interactive basemap layer (geometry only: no text from the file)."""
+    if frame is None or frame.empty:
+        return folium.FeatureGroup(name=name, control=False)
+    return folium.GeoJson(json.loads(frame[["geometry"]].to_json()), name=name,
+                          style_function=lambda _: style, interactive=False, control=False)
+
+
 def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
              overlay: Overlay | None = None, height_px: int | None = None,
              zoom: float = ZOOM) -> folium.Map:
@@ -319,27 +321,12 @@ def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
         folium.TileLayer(tiles=spec["tiles"], attr=spec["attr"], name=spec["label"],
                          max_zoom=18).add_to(m)
     else:
-        countries = frames.get("basemap_countries")
-        if countries is not None and not countries.empty:
-            folium.GeoJson(
-                json.loads(countries[["geometry"]].to_json()),
-                name="Countries",
-                style_function=lambda _: {"color": "#b9b4aa", "weight": 0.8,
-                                          "fillColor": "#f2f0eb", "fillOpacity": 1},
-                interactive=False,
-                control=False,
-            ).add_to(m)
-    venezuela = frames.get("venezuela")
-    if venezuela is not None and not venezuela.empty:
-        folium.GeoJson(
-            json.loads(venezuela[["geometry"]].to_json()),
-            name="Venezuela",
-            style_function=lambda _: {"color": "#6d6a63", "weight": 1.6,
-                                      "fillColor": "#fcfbf8",
-                                      "fillOpacity": 0 if basemap in WEB_BASEMAPS else 1},
-            interactive=False,
-            control=False,
-        ).add_to(m)
+        _outline(frames.get("basemap_countries"), "Countries",
+                 {"color": "#b9b4aa", "weight": 0.8, "fillColor": "#f2f0eb",
+                  "fillOpacity": 1}).add_to(m)
+    _outline(frames.get("venezuela"), "Venezuela",
+             {"color": "#6d6a63", "weight": 1.6, "fillColor": "#fcfbf8",
+              "fillOpacity": 0 if basemap in WEB_BASEMAPS else 1}).add_to(m)
     HtmlControl(legend_html(frames), "bottomright", "fp-legend").add_to(m)
     if overlay is not None:
         title = f"<h3>{escape_text(overlay.title)}</h3>"
