@@ -98,6 +98,9 @@ st.caption(f"Each sighting and facility moved at random within its stated "
            f"location precision, {uncertainty.repeats} times "
            f"({uncertainty.simulations:,} simulations each).")
 
+proximity = compute.proximity(state)
+same_place = int((proximity.sightings["distance_km"] == 0).sum()) if proximity is not None \
+    else 0
 st.subheader("Caveats")
 st.markdown(
     "- **Selection bias.** Sightings are what reached journalists: people notice and report "
@@ -106,14 +109,16 @@ st.markdown(
     f"{result.min_achievable_p_value:.2g}.\n"
     "- **Radius chosen after looking at the map.** Report the sweep, not one radius.\n"
     "- **Location precision.** Most places are city-level (10-15 km); the Carabobo-2 field "
-    "is approximate (60 km).\n"
+    "is approximate (60 km). See the location-uncertainty range above.\n"
+    f"- **Shared places.** {same_place} sighting(s) sit on the same gazetteer point as a "
+    "facility (the same town), so their distance is 0 by construction, not by "
+    "measurement.\n"
     "- **Assets are the ones the story names.** Russian interests not in the sources are "
     "not on the map.")
 
 st.subheader("Downloads")
 description = exports.data_description(facilities, sightings, state,
                                        st.session_state.get("uploads", {}))
-proximity = compute.proximity(state)
 box = exports.methodology_text(result, description, sweep, uncertainty)
 a, b, c = st.columns(3)
 a.download_button("Proximity table (CSV)", data=lambda: exports.proximity_csv_text(proximity),
