@@ -9,6 +9,7 @@ from ui import compute
 from ui.data import working_frames
 from ui.export_panel import export_panel
 from ui.present import proximity_frame, result_line, sighting_at
+from ui.settings import SETTINGS
 from ui.state import current
 
 choices = current()
@@ -23,7 +24,7 @@ line = result_line(result, state, choices.null)
 overlay = None
 if choices.screenshot:
     overlay = Overlay(
-        title=st.query_params.get("title", "Where Russian specialists were seen in Venezuela"),
+        title=st.query_params.get("title", SETTINGS["title"].default),
         subtitle=line,
         credits=("Sources: Meduza (2019); The Moscow Times / WSJ (2019). Map data: Natural "
                  "Earth; GeoNames; airportsdata. Geodesic distances on WGS84."),

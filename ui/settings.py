@@ -39,6 +39,8 @@ SETTINGS = {
                 "Number of random draws under the null model."),
         Setting("seed", analysis_default("seed"),
                 "Random seed: the same seed gives the same p-value."),
+        Setting("title", "Where Russian specialists were seen in Venezuela",
+                "Title shown on the map in screenshot mode."),
         Setting("screenshot", "0", "1 hides Streamlit's chrome and overlays title, legend, "
                 "scale and credits on the map."),
     )
