@@ -436,7 +436,7 @@ def dynamic_groups(frames: dict[str, gpd.GeoDataFrame], state: MapState,
             if name in shown:
                 rings.extend(_precision_rings(shown[name], "#555555"))
     if rings:
-        # streamlit-folium draws only the first child of a dynamic group: one layer each.
+        # One group of its own, so the layer switcher can hide the rings.
         group = folium.FeatureGroup(name="Location precision")
         _geojson(rings, "precision", weight=1, fill_opacity=0, dash="4 4",
                  popups=False).add_to(group)
