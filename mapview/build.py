@@ -16,6 +16,7 @@ folium. Nothing here imports streamlit.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,8 +31,10 @@ from pyproj import Geod
 from analysis.geodesic import geodesic_buffer
 from layers.dates import overlaps
 from layers.registry import BY_NAME, PALETTE, Layer
-from mapview import assets
+from mapview import assets, jinja_cache
 from mapview.safe import escape_text, safe_link
+
+jinja_cache.install()
 
 GEOD = Geod(ellps="WGS84")
 VENEZUELA_BOUNDS = [[0.6, -73.4], [12.6, -59.8]]  # south-west, north-east (lat, lon)
@@ -112,10 +115,39 @@ class HtmlControl(MacroElement):
 
 
 # --------------------------------------------------------------------------- helpers
-def _records(frame: gpd.GeoDataFrame):
-    """Rows as plain dicts with NaN turned into None."""
-    for row in frame.to_dict("records"):
-        yield {k: (None if _is_missing(v) else v) for k, v in row.items()}
+class _FrameMemo:
+    """Results computed from a frame, kept while the same frame object is passed again.
+
+    The app shares its loaded frames between reruns (never modified), so what is derived
+    from them (rows, GeoJSON, popups, rings) is computed once instead of on every rerun.
+    The frame itself is kept with the result, so its ``id`` cannot be reused meanwhile.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+
+    def get(self, kind: str, frame, extra, compute):
+        key = (kind, id(frame), extra)
+        hit = self.items.get(key)
+        if hit is not None and hit[0] is frame:
+            self.items.move_to_end(key)
+            return hit[1]
+        value = compute()
+        self.items[key] = (frame, value)
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+        return value
+
+
+_MEMO = _FrameMemo()
+
+
+def _records(frame: gpd.GeoDataFrame) -> list[dict]:
+    """Rows as plain dicts with NaN turned into None (shared: do not modify them)."""
+    return _MEMO.get("records", frame, None, lambda: [
+        {k: (None if _is_missing(v) else v) for k, v in row.items()}
+        for row in frame.to_dict("records")])
 
 
 def _is_missing(value) -> bool:
@@ -242,18 +274,28 @@ def great_circle(line: shapely.LineString, step_km: float = 100.0) -> shapely.Li
 
 
 def filter_by_date(frame: gpd.GeoDataFrame, start: date | None, end: date | None):
+    """Rows whose date span meets [start, end]; undated rows are kept. The result for the
+    same frame and dates is the same object, so what is derived from it is reused."""
     if frame.empty or (start is None and end is None):
         return frame
-    keep = [overlaps(row, start, end) for row in _records(frame)]
-    return frame[np.array(keep, dtype=bool)]
+
+    def compute():
+        keep = np.array([overlaps(row, start, end) for row in _records(frame)], dtype=bool)
+        return frame if keep.all() else frame[keep]
+
+    return _MEMO.get("dates", frame, (start, end), compute)
 
 
 def analysis_subset(frame: gpd.GeoDataFrame, categories: tuple[str, ...]):
     """Rows whose category is selected (rows without a category are always kept)."""
     if frame.empty or "category" not in frame or "all" in categories:
         return frame
-    mask = frame["category"].isna() | frame["category"].isin(categories)
-    return frame[mask]
+
+    def compute():
+        mask = frame["category"].isna() | frame["category"].isin(categories)
+        return frame if mask.all() else frame[mask]
+
+    return _MEMO.get("categories", frame, tuple(categories), compute)
 
 
 # --------------------------------------------------------------------------- static map
@@ -301,8 +343,10 @@ def _outline(frame, name: str, style: dict):
     """A non-interactive basemap layer (geometry only: no text from the file)."""
     if frame is None or frame.empty:
         return folium.FeatureGroup(name=name, control=False)
-    return folium.GeoJson(json.loads(frame[["geometry"]].to_json()), name=name,
-                          style_function=lambda _: style, interactive=False, control=False)
+    data = _MEMO.get("outline", frame, None,
+                     lambda: json.loads(frame[["geometry"]].to_json()))
+    return folium.GeoJson(data, name=name, style_function=lambda _: style, interactive=False,
+                          control=False)
 
 
 def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
@@ -339,6 +383,10 @@ def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
 
 # --------------------------------------------------------------------------- dynamic groups
 def _precision_rings(frame: gpd.GeoDataFrame, color: str) -> list[dict]:
+    return _MEMO.get("rings", frame, color, lambda: _compute_rings(frame, color))
+
+
+def _compute_rings(frame: gpd.GeoDataFrame, color: str) -> list[dict]:
     features = []
     for row in _records(frame):
         precision = row.get("location_precision_km")
@@ -355,15 +403,7 @@ def layer_group(layer: Layer, frame: gpd.GeoDataFrame, state: MapState) -> foliu
     group = folium.FeatureGroup(name=escape_text(layer.legend_label), show=True)
     if frame.empty:
         return group
-    features = []
-    for row in _records(frame):
-        geometry = row.pop("geometry")
-        if geometry is None or geometry.is_empty:
-            continue
-        color = layer.color_for(row)
-        if isinstance(geometry, shapely.LineString) and layer.name == "flights":
-            geometry = great_circle(geometry)
-        features.append(_feature(geometry, row, layer, color))
+    features = _MEMO.get("features", frame, layer.name, lambda: _layer_features(layer, frame))
     is_area = layer.name == "orinoco_mining_arc"
     is_facility = layer.name == "facilities"
     _geojson(
@@ -378,20 +418,39 @@ def layer_group(layer: Layer, frame: gpd.GeoDataFrame, state: MapState) -> foliu
     return group
 
 
-def buffer_group(frame: gpd.GeoDataFrame, radius_km: float, around: str) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=f"Buffers, {radius_km:g} km around {around}")
+def _layer_features(layer: Layer, frame: gpd.GeoDataFrame) -> list[dict]:
     features = []
     for row in _records(frame):
         geometry = row["geometry"]
         if geometry is None or geometry.is_empty:
             continue
-        area = geodesic_buffer(geometry, float(radius_km), vertices=96)
-        features.append({"type": "Feature", "geometry": shapely.geometry.mapping(area),
-                         "properties": {"fp_color": BUFFER_COLOR}})
+        properties = {k: v for k, v in row.items() if k != "geometry"}
+        if isinstance(geometry, shapely.LineString) and layer.name == "flights":
+            geometry = great_circle(geometry)
+        features.append(_feature(geometry, properties, layer, layer.color_for(properties)))
+    return features
+
+
+def buffer_group(frame: gpd.GeoDataFrame, radius_km: float, around: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=f"Buffers, {radius_km:g} km around {around}")
+    features = _MEMO.get("buffers", frame, float(radius_km),
+                         lambda: _buffer_features(frame, float(radius_km)))
     if features:
         _geojson(features, "buffers", weight=1.5, fill_opacity=0.10, dash="6 4",
                  popups=False).add_to(group)
     return group
+
+
+def _buffer_features(frame: gpd.GeoDataFrame, radius_km: float) -> list[dict]:
+    features = []
+    for row in _records(frame):
+        geometry = row["geometry"]
+        if geometry is None or geometry.is_empty:
+            continue
+        area = geodesic_buffer(geometry, radius_km, vertices=96)
+        features.append({"type": "Feature", "geometry": shapely.geometry.mapping(area),
+                         "properties": {"fp_color": BUFFER_COLOR}})
+    return features
 
 
 def highlight_group(sightings, facilities, selected_id: str, nearest: dict | None):

@@ -29,7 +29,7 @@ def _key(state: MapState) -> tuple:
             state.date_start, state.date_end)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _proximity(key: tuple, radius_km: float, _state: MapState):
     facilities, sightings = analysis_frames(_state)
     if facilities.empty or sightings.empty:
