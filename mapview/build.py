@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import folium
@@ -84,7 +84,6 @@ class Overlay:
     title: str = ""
     subtitle: str = ""
     credits: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 class HtmlControl(MacroElement):
