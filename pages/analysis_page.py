@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.nulls import NULL_MODELS
+from analysis.report import methodology_markdown, proximity_csv
 from analysis.stats import location_uncertainty, proximity_test, radius_sweep
 from ui import compute, exports
 from ui.data import working_frames
@@ -119,9 +120,9 @@ st.markdown(
 st.subheader("Downloads")
 description = exports.data_description(facilities, sightings, state,
                                        st.session_state.get("uploads", {}))
-box = exports.methodology_text(result, description, sweep, uncertainty)
+box = methodology_markdown(result, description, sweep, uncertainty)
 a, b, c = st.columns(3)
-a.download_button("Proximity table (CSV)", data=lambda: exports.proximity_csv_text(proximity),
+a.download_button("Proximity table (CSV)", data=lambda: proximity_csv(proximity),
                   file_name=f"footprint-proximity-{state.radius_km:g}km.csv", mime="text/csv",
                   key="download-proximity-csv")
 b.download_button("Buffers and results (GeoJSON)",

@@ -9,6 +9,7 @@ import shapely
 
 import layers
 from analysis.proximity import proximity_table
+from analysis.report import methodology_markdown, proximity_csv
 from analysis.stats import proximity_test
 from mapview.build import MapState, analysis_subset
 from ui import exports
@@ -27,7 +28,7 @@ def run():
 
 def test_proximity_csv_has_one_row_per_sighting(run):
     _, sightings, _, proximity, _ = run
-    rows = list(csv.DictReader(io.StringIO(exports.proximity_csv_text(proximity))))
+    rows = list(csv.DictReader(io.StringIO(proximity_csv(proximity))))
     assert len(rows) == len(sightings)
     assert set(rows[0]) >= {"id", "nearest_facility_id", "distance_km", "within_radius"}
 
@@ -49,7 +50,7 @@ def test_buffers_geojson_holds_geodesic_buffers_and_the_test(run):
 def test_methodology_box_has_data_method_result_and_caveats(run):
     facilities, sightings, state, _, result = run
     description = exports.data_description(facilities, sightings, state, {})
-    box = exports.methodology_text(result, description)
+    box = methodology_markdown(result, description)
     for heading in ("**Data.**", "**Method.**", "**Result.**", "**Caveats.**"):
         assert heading in box
     assert "Meduza" in box

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from analysis.proximity import geodesic_buffers
-from analysis.report import DataDescription, methodology_markdown, proximity_csv
+from analysis.report import DataDescription
 
 
 def publishers(*frames) -> tuple[str, ...]:
@@ -38,10 +38,6 @@ def data_description(facilities, sightings, state, uploads: dict) -> DataDescrip
         sources=publishers(facilities, sightings))
 
 
-def proximity_csv_text(proximity) -> str:
-    return proximity_csv(proximity)
-
-
 def buffers_geojson(facilities, sightings, state, proximity, result) -> str:
     """Buffers at the radius with each sighting's result, and the test in the collection."""
     around = sightings if state.buffer_around != "facilities" else facilities
@@ -66,6 +62,3 @@ def buffers_geojson(facilities, sightings, state, proximity, result) -> str:
         collection["test"] = test
     return json.dumps(collection, ensure_ascii=False, indent=1)
 
-
-def methodology_text(result, description, sweep=None, uncertainty=None) -> str:
-    return methodology_markdown(result, description, sweep, uncertainty)

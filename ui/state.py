@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import geopandas as gpd
 import streamlit as st
 
 from analysis.nulls import NULL_MODELS
@@ -32,10 +33,22 @@ class Choices:
 
 
 def date_extent(frames) -> tuple[date, date]:
-    """First and last day covered by the dated sightings and flights."""
+    """First and last day covered by the dated sightings and flights (computed once per
+    loaded frames, not on every rerun)."""
+    return _date_extent(frames.get("sightings"), frames.get("flights"))
+
+
+def _dates_of(frame) -> tuple:
+    """What the extent depends on: the date columns' values (cheap to hash)."""
+    columns = frame.reindex(columns=["date", "date_start", "date_end"]).astype(str)
+    return tuple(map(tuple, columns.values))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16,
+                   hash_funcs={gpd.GeoDataFrame: _dates_of})
+def _date_extent(*frames) -> tuple[date, date]:
     days = []
-    for name in ("sightings", "flights"):
-        frame = frames.get(name)
+    for frame in frames:
         if frame is None:
             continue
         for row in frame.drop(columns="geometry").to_dict("records"):
