@@ -1,9 +1,11 @@
 """Escaping for text that reaches the map, tables and exports.
 
 Folium inserts popup and tooltip content as raw HTML, sometimes inside JavaScript template
-literals where ``${...}`` runs. Everything from a data file is escaped here first: HTML
-special characters, then backtick, dollar sign and backslash as HTML entities, so that the
-text is inert both as HTML and inside a template literal.
+literals where ``${...}`` runs. And folium renders its output twice through Jinja on the
+server (branca wraps each rendered script in a new template), so ``{{ ... }}`` in a data file
+or a URL would run Python there. Everything from outside is escaped here first: HTML special
+characters, then backtick, dollar sign, backslash and braces as HTML entities, so that the
+text is inert as HTML, inside a template literal and as a Jinja template.
 """
 
 from __future__ import annotations
@@ -11,17 +13,20 @@ from __future__ import annotations
 import html
 import re
 
-_EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+_EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;",
+                        "}": "&#125;"})
 _WEB_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
 
 def escape_text(value) -> str:
-    """Text made inert as HTML and inside a JavaScript template literal.
+    """Text made inert as HTML, inside a JavaScript template literal and as a Jinja template.
 
     >>> escape_text('<img src=x onerror="alert(1)">')
     '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
     >>> escape_text("${alert(1)} `x` \\\\")
-    '&#36;{alert(1)} &#96;x&#96; &#92;'
+    '&#36;&#123;alert(1)&#125; &#96;x&#96; &#92;'
+    >>> escape_text("{{ 7*7 }} {% if 1 %}")
+    '&#123;&#123; 7*7 &#125;&#125; &#123;% if 1 %&#125;'
     """
     if value is None:
         return ""

@@ -1,6 +1,21 @@
 """Hostile payloads shared by the escaping tests (HTML, browser, figures, Markdown)."""
 
-#: Each payload sets ``window.__pwned`` if it ever runs.
+import os
+
+#: Set in the server's environment by :data:`JINJA` if it is ever evaluated as a template.
+JINJA_CANARY = "FOOTPRINT_PWNED"
+#: Server-side template injection: folium renders its output twice through Jinja, so this
+#: text in a data file or a URL would run Python in the app's process unless escaped.
+JINJA = ("{{ cycler.__init__.__globals__.os.environ.update(FOOTPRINT_PWNED=cycler.__name__) }}"
+         "{% if true %}jinja ran{% endif %}")
+
+
+def jinja_ran() -> bool:
+    return JINJA_CANARY in os.environ
+
+
+#: Each payload sets ``window.__pwned`` if it ever runs (:data:`JINJA`: the server's
+#: environment variable :data:`JINJA_CANARY`).
 PAYLOADS = {
     "script_tag": "<script>window.__pwned = 'script_tag'</script>",
     "img_onerror": '<img src=x onerror="window.__pwned = \'img_onerror\'">',
@@ -12,6 +27,7 @@ PAYLOADS = {
     "markdown_link": "[click me](javascript:window.__pwned='markdown_link')",
     "markdown_image": "![x](http://198.51.100.7/track.png)",
     "backslash": "\\`${window.__pwned = 'backslash'}\\`",
+    "jinja_template": JINJA,
 }
 JAVASCRIPT_URL = "javascript:window.__pwned='javascript_url'"
 LONG = "A" * 5000 + "<b>end</b>"

@@ -171,6 +171,26 @@ def test_upload_reports_bad_rows_keeps_good_ones_and_feeds_the_map():
     assert "of 5 sightings" in result_line(at)
 
 
+def test_jinja_in_the_url_or_an_uploaded_file_never_runs_on_the_server(monkeypatch):
+    import json
+
+    from tests.hostile import JINJA, JINJA_CANARY, hostile_sightings_geojson, jinja_ran
+
+    monkeypatch.delenv(JINJA_CANARY, raising=False)
+    at = run_app(screenshot="1", title=JINJA)
+    assert not jinja_ran()
+    at = run_app("pages/data_page.py")
+    upload(at, "hostile.geojson", json.dumps(hostile_sightings_geojson()).encode())
+    at.button(key="upload_apply").click().run()
+    at.switch_page("pages/map_page.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not jinja_ran()
+    at.query_params["screenshot"] = "1"  # the overlay's subtitle quotes the result line
+    at.run()
+    assert not jinja_ran()
+
+
 def test_upload_offers_the_swap_for_swapped_coordinates():
     at = run_app("pages/data_page.py")
     upload(at, "swapped.csv", b"name,lat,lon\nCoro,-69.68,11.41\n")

@@ -8,9 +8,17 @@ import shapely
 from streamlit_folium import generate_leaflet_string
 
 import layers
-from mapview.build import MapState, base_map, dynamic_groups, full_map, great_circle, popup_html
+from mapview.build import (
+    MapState,
+    Overlay,
+    base_map,
+    dynamic_groups,
+    full_map,
+    great_circle,
+    popup_html,
+)
 from mapview.safe import escape_text
-from tests.hostile import JAVASCRIPT_URL, hostile_sightings_geojson
+from tests.hostile import JAVASCRIPT_URL, JINJA, JINJA_CANARY, hostile_sightings_geojson, jinja_ran
 
 
 @pytest.fixture(scope="module")
@@ -124,9 +132,27 @@ def test_hostile_text_is_escaped_in_popups_and_never_raw_in_the_html(frames):
         assert escape_text(JAVASCRIPT_URL) in popup or row["id"] == "hostile-long"
 
 
+def test_jinja_in_a_file_or_the_url_is_never_evaluated_on_the_server(frames, monkeypatch):
+    # folium renders its output twice through Jinja: "{{ ... }}" that reached it unescaped
+    # would run Python here (the payload sets an environment variable if it runs).
+    monkeypatch.delenv(JINJA_CANARY, raising=False)
+    hostile = hostile_frames(frames)
+    overlay = Overlay(title=JINJA, subtitle=JINJA, credits=JINJA)
+    state = MapState(selected_id="hostile-0")
+    nearest = {"hostile-0": {"nearest_facility_id": "amuay-refinery", "distance_km": 1.0}}
+    m = full_map(hostile, state, nearest, overlay=overlay)
+    html = m.get_root().render()
+    groups = "".join(generate_leaflet_string(g) for g in dynamic_groups(hostile, state, nearest))
+    assert not jinja_ran()
+    assert "Nonejinja ran" not in html + groups  # what the payload renders to if it runs
+    # Shown literally: title, subtitle, credits, and the sighting's popup and tooltip.
+    assert html.count("cycler.__init__.__globals__.os.environ") >= 3
+    assert groups.count("cycler.__init__.__globals__.os.environ") >= 2
+
+
 @pytest.mark.parametrize("text,expected", [
     ("<b>", "&lt;b&gt;"), ("`", "&#96;"), ("$", "&#36;"), ("\\", "&#92;"),
-    ('"', "&quot;"), ("'", "&#x27;"), ("&", "&amp;"),
+    ('"', "&quot;"), ("'", "&#x27;"), ("&", "&amp;"), ("{", "&#123;"), ("}", "&#125;"),
 ])
-def test_escape_text_neutralises_html_and_template_literal_characters(text, expected):
+def test_escape_text_neutralises_html_template_literal_and_jinja_characters(text, expected):
     assert escape_text(text) == expected
