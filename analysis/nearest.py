@@ -10,7 +10,10 @@ polygons, collections) and answers, for query points given as lon/lat arrays:
 How distances are measured
 --------------------------
 * Point parts: exact WGS84 geodesic distance (:func:`analysis.geodesic.inverse_km`).
-  Candidates are found with a k-d tree on unit vectors (chord length is monotone in spherical
+  When there are few pairs (up to :data:`BRUTE_FORCE_PAIRS`: the story layers have a handful
+  of facilities), every pair is measured: that is exact and faster than building a tree, and
+  scipy (half a second to import) is not even loaded. Otherwise candidates are found with a
+  k-d tree on unit vectors (chord length is monotone in spherical
   distance). The nearest facility is exact: every facility whose spherical distance could
   still beat the best ellipsoidal distance found (ratio bounds
   :data:`analysis.geodesic.SPHERE_RATIO_BOUNDS`) is checked, with a ball query for the rare
@@ -28,7 +31,6 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from scipy.spatial import cKDTree
 
 from .geodesic import (
     SPHERE_RATIO_BOUNDS,
@@ -40,6 +42,9 @@ from .geodesic import (
 
 DENSIFY_DEGREES = 0.05
 _PAIR_CHUNK = 2_000_000
+#: Queries with up to this many (query point, facility point) pairs measure every pair
+#: instead of using a k-d tree.
+BRUTE_FORCE_PAIRS = 100_000
 
 
 class GeodesicIndex:
@@ -81,7 +86,7 @@ class GeodesicIndex:
         xy = shapely.get_coordinates(parts[is_point])
         self.point_lon, self.point_lat = xy[:, 0].copy(), xy[:, 1].copy()
         self.point_owner = owner[is_point]
-        self._tree = cKDTree(unit_vectors(self.point_lon, self.point_lat)) if xy.size else None
+        self._kdtree = None
 
         is_polygon = type_id == 3
         self.polygons = parts[is_polygon]
@@ -103,6 +108,16 @@ class GeodesicIndex:
         same_line = coord_line[1:] == coord_line[:-1]
         self.segment_start = np.flatnonzero(same_line)
         self.segment_owner = line_owner[coord_line[self.segment_start]]
+
+    def _tree(self, queries: int):
+        """The k-d tree over the point parts, or None when measuring every pair is cheaper."""
+        if not self.point_owner.size or queries * self.point_owner.size <= BRUTE_FORCE_PAIRS:
+            return None
+        if self._kdtree is None:
+            from scipy.spatial import cKDTree  # about 0.5 s to import: only when needed
+
+            self._kdtree = cKDTree(unit_vectors(self.point_lon, self.point_lat))
+        return self._kdtree
 
     # -- distances to the non-point parts ------------------------------------------------
     def _segment_distances(self, lon, lat):
@@ -150,14 +165,20 @@ class GeodesicIndex:
         lon, lat = _as_query(lon, lat)
         out = self._shape_distances(lon, lat)
         if self.point_owner.size:
-            rows = max(1, _PAIR_CHUNK // self.point_owner.size)
-            for start in range(0, lon.size, rows):
-                block = slice(start, start + rows)
-                dist = inverse_km(
-                    lon[block, None], lat[block, None], self.point_lon, self.point_lat
-                )[1]
-                view = out[block]
-                np.minimum.at(view.T, self.point_owner, dist.T)
+            np.minimum(out, self._point_distances(lon, lat), out=out)
+        return out
+
+    def _point_distances(self, lon, lat):
+        """(n, size) exact distances to the point parts of each facility (inf if none)."""
+        out = np.full((lon.size, self.size), np.inf)
+        rows = max(1, _PAIR_CHUNK // self.point_owner.size)
+        for start in range(0, lon.size, rows):
+            block = slice(start, start + rows)
+            dist = inverse_km(
+                lon[block, None], lat[block, None], self.point_lon, self.point_lat
+            )[1]
+            view = out[block]
+            np.minimum.at(view.T, self.point_owner, dist.T)
         return out
 
     def nearest(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
@@ -174,9 +195,14 @@ class GeodesicIndex:
         lon, lat = _as_query(lon, lat)
         best = np.full(lon.size, np.inf)
         owner = np.full(lon.size, -1)
-        if self._tree is not None:
-            point, best = self._nearest_point(lon, lat)
+        tree = self._tree(lon.size)
+        if tree is not None:
+            point, best = self._nearest_point(tree, lon, lat)
             owner = self.point_owner[point]
+        elif self.point_owner.size:
+            point_dist = self._point_distances(lon, lat)
+            owner = np.argmin(point_dist, axis=1)
+            best = point_dist[np.arange(lon.size), owner]
         if self.segment_start.size or self.polygons.size:
             shape = self._shape_distances(lon, lat)
             shape_owner = np.argmin(shape, axis=1)
@@ -186,11 +212,11 @@ class GeodesicIndex:
             best = np.where(closer, shape_best, best)
         return owner, best
 
-    def _nearest_point(self, lon, lat):
+    def _nearest_point(self, tree, lon, lat):
         low, _ = SPHERE_RATIO_BOUNDS
         queries = unit_vectors(lon, lat)
         k = min(2, self.point_owner.size)
-        chord, cand = self._tree.query(queries, k=k, workers=-1)
+        chord, cand = tree.query(queries, k=k, workers=-1)
         chord, cand = chord.reshape(lon.size, k), cand.reshape(lon.size, k)
         sphere_km = km_from_chord(chord)
         best = inverse_km(lon, lat, self.point_lon[cand[:, 0]], self.point_lat[cand[:, 0]])[1]
@@ -203,7 +229,7 @@ class GeodesicIndex:
         k = min(16, self.point_owner.size)
         while rows.size:
             # Rows where the runner-up might be closer on the ellipsoid: look at k candidates.
-            chord, cand = self._tree.query(queries[rows], k=k, workers=-1)
+            chord, cand = tree.query(queries[rows], k=k, workers=-1)
             chord, cand = chord.reshape(rows.size, k), cand.reshape(rows.size, k)
             d = inverse_km(lon[rows, None], lat[rows, None], self.point_lon[cand],
                            self.point_lat[cand])[1]
@@ -239,15 +265,19 @@ class GeodesicIndex:
             self._shape_distances(lon, lat)
             if (self.segment_start.size or self.polygons.size) else None
         )
-        balls = (
-            self._tree.query_ball_point(
+        tree = self._tree(lon.size)
+        if tree is not None:
+            balls = tree.query_ball_point(
                 unit_vectors(lon, lat), r=float(chord_from_km(radius_km / low)) * (1 + 1e-12)
-            ) if self._tree is not None else [[] for _ in range(lon.size)]
-        )
+            )
+            points = None
+        else:
+            balls = [[] for _ in range(lon.size)]
+            points = self._point_distances(lon, lat) if self.point_owner.size else None
         results = []
         for row, members in enumerate(balls):
             members = np.asarray(members, dtype=int)
-            dist = np.full(self.size, np.inf)
+            dist = np.full(self.size, np.inf) if points is None else points[row].copy()
             if members.size:
                 d = inverse_km(lon[row], lat[row], self.point_lon[members],
                                self.point_lat[members])[1]

