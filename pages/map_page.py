@@ -44,18 +44,8 @@ def select_clicked_sighting():
         st.session_state["selected"] = hit
 
 
-with map_column:
-    st_folium(
-        base_map(frames, choices.basemap, overlay, zoom=6 if choices.screenshot else 5.5),
-        key="footprint-map",
-        feature_group_to_add=dynamic_groups(frames, state, nearest),
-        layer_control=None if choices.screenshot else folium.LayerControl(collapsed=True),
-        returned_objects=["last_object_clicked"],
-        use_container_width=True,
-        height=860 if choices.screenshot else 620,
-        on_change=select_clicked_sighting,
-    )
-
+# The numbers first: they are ready before the map is built, so the table and the result
+# line update as soon as the proximity is known, and the map follows.
 if side is not None:
     with side:
         st.markdown(f"**{line}**")
@@ -71,3 +61,15 @@ if side is not None:
                    "line to its nearest facility. Distances are geodesic on the WGS84 "
                    "ellipsoid.")
         export_panel(frames, choices, result)
+
+with map_column:
+    st_folium(
+        base_map(frames, choices.basemap, overlay, zoom=6 if choices.screenshot else 5.5),
+        key="footprint-map",
+        feature_group_to_add=dynamic_groups(frames, state, nearest),
+        layer_control=None if choices.screenshot else folium.LayerControl(collapsed=True),
+        returned_objects=["last_object_clicked"],
+        use_container_width=True,
+        height=860 if choices.screenshot else 620,
+        on_change=select_clicked_sighting,
+    )

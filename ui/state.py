@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import geopandas as gpd
 import streamlit as st
 
 from analysis.nulls import NULL_MODELS
 from layers.dates import feature_span
 from mapview.build import BASEMAP_LABELS, MapState
+from ui.data import working_version
 from ui.settings import RADIUS_MAX_KM, RADIUS_MIN_KM, SETTINGS
 
 STORY_LAYERS = ["orinoco_mining_arc", "flights", "facilities", "sightings"]
@@ -34,21 +34,14 @@ class Choices:
 
 def date_extent(frames) -> tuple[date, date]:
     """First and last day covered by the dated sightings and flights (computed once per
-    loaded frames, not on every rerun)."""
-    return _date_extent(frames.get("sightings"), frames.get("flights"))
+    data version and uploads, not on every rerun)."""
+    return _date_extent(working_version(), frames.get("sightings"), frames.get("flights"))
 
 
-def _dates_of(frame) -> tuple:
-    """What the extent depends on: the date columns' values (cheap to hash)."""
-    columns = frame.reindex(columns=["date", "date_start", "date_end"]).astype(str)
-    return tuple(map(tuple, columns.values))
-
-
-@st.cache_resource(show_spinner=False, max_entries=16,
-                   hash_funcs={gpd.GeoDataFrame: _dates_of})
-def _date_extent(*frames) -> tuple[date, date]:
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _date_extent(version: tuple, _sightings, _flights) -> tuple[date, date]:
     days = []
-    for frame in frames:
+    for frame in (_sightings, _flights):
         if frame is None:
             continue
         for row in frame.drop(columns="geometry").to_dict("records"):
