@@ -552,5 +552,5 @@ def full_map(frames, state: MapState | None = None, nearest_by_sighting=None,
     m = base_map(frames, basemap, overlay)
     for group in dynamic_groups(frames, state, nearest_by_sighting):
         group.add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    stable_ids(folium.LayerControl(collapsed=True), "fplc").add_to(m)
     return m

@@ -156,3 +156,24 @@ def test_jinja_in_a_file_or_the_url_is_never_evaluated_on_the_server(frames, mon
 ])
 def test_escape_text_neutralises_html_template_literal_and_jinja_characters(text, expected):
     assert escape_text(text) == expected
+
+
+def test_the_same_choices_render_the_same_html_so_templates_are_reused(frames):
+    # Stable ids: folium's second Jinja pass sees the same text and hits the cache.
+    state = MapState(radius_km=25)
+    first = full_map(frames, state).get_root().render()
+    second = full_map(frames, state).get_root().render()
+    assert first == second
+    assert full_map(frames, MapState(radius_km=26)).get_root().render() != first
+
+
+def test_template_cache_reuses_small_texts_only():
+    import jinja2
+
+    from mapview import jinja_cache
+
+    env = jinja2.Environment()
+    assert env.from_string("{{ 1 }}a") is env.from_string("{{ 1 }}a")
+    big = "x" * (jinja_cache.MAX_SOURCE_CHARS + 1)
+    assert env.from_string(big) is not env.from_string(big)
+    assert env.from_string("{{ g }}", globals={"g": 1}).render() == "1"
