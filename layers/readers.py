@@ -26,6 +26,7 @@ from layers.validation import (
     Problem,
     _short,
     decode_text,
+    feature_label,
     features_to_frame,
     parse_json_bytes,
     size_problem,
@@ -37,6 +38,11 @@ LONGITUDE_NAMES = ("lon", "lng", "long", "longitude", "x")
 FORMATS = ("geojson", "csv", "gpkg")
 #: Coordinates further than this from Venezuela are checked for swapped latitude/longitude.
 SWAP_CHECK_BUFFER_DEG = 0.5
+#: Limits per file, beyond the 25 MB of :data:`layers.validation.MAX_FILE_BYTES`: what the map
+#: and the null simulations can handle interactively. Larger files are refused, with the
+#: limit named in the message.
+MAX_FEATURES = 5_000
+MAX_COORDINATES = 100_000
 
 
 @dataclass(frozen=True)
@@ -160,16 +166,52 @@ def _csv_features(data: bytes, file: str):
     return features, problems
 
 
+def _gpkg_views(data: bytes) -> list[str]:
+    """Layers of a GeoPackage that are not plain tables (views, virtual tables).
+
+    A layer can be an SQL view, and a recursive view returns rows without end: reading it
+    would hang the server. Only plain tables are read. Raises sqlite3.DatabaseError for a
+    file that is not SQLite.
+    """
+    import sqlite3
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".gpkg") as copy:
+        copy.write(data)
+        copy.flush()
+        connection = sqlite3.connect(f"file:{copy.name}?mode=ro", uri=True)
+        try:
+            layers = [row[0] for row in connection.execute(
+                "SELECT table_name FROM gpkg_contents")]
+            tables = {row[0] for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND upper(ltrim(sql)) NOT LIKE 'CREATE VIRTUAL%'")}
+        finally:
+            connection.close()
+    return [str(name) for name in layers if name not in tables]
+
+
 def _gpkg_features(data: bytes, file: str):
+    import sqlite3
+
     import pyogrio
 
     too_big = size_problem(data, file)
     if too_big:
         return None, [too_big]
     try:
+        views = _gpkg_views(data)
+    except sqlite3.Error as error:
+        return None, [Problem(file, None, None, "a readable GeoPackage",
+                              _short(" ".join(str(error).split())))]
+    if views:
+        return None, [Problem(file, None, "layers", "GeoPackage layers stored as tables",
+                              _short(f"layer(s) defined by an SQL view, not read: "
+                                     f"{', '.join(views)}"))]
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            frame = pyogrio.read_dataframe(io.BytesIO(data))
+            frame = pyogrio.read_dataframe(io.BytesIO(data), max_features=MAX_FEATURES + 1)
     except Exception as error:  # GDAL raises many types for a broken file
         return None, [Problem(file, None, None, "a readable GeoPackage",
                               _short(" ".join(str(error).split())))]
@@ -191,6 +233,38 @@ READERS = {"geojson": _geojson_features, "csv": _csv_features, "gpkg": _gpkg_fea
 
 
 # --------------------------------------------------------------------------- checks
+def _count_coordinates(geometry) -> int:
+    """Positions in a GeoJSON geometry (0 for anything malformed: validation reports it)."""
+    if not isinstance(geometry, dict):
+        return 0
+    if geometry.get("type") == "GeometryCollection":
+        parts = geometry.get("geometries")
+        return sum(_count_coordinates(g) for g in parts) if isinstance(parts, list) else 0
+    total, stack = 0, [geometry.get("coordinates")]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            if item and all(isinstance(v, int | float) for v in item):
+                total += 1
+            else:
+                stack.extend(item)
+    return total
+
+
+def _over_limits(raw: list, file: str, counted_all: bool = True) -> Problem | None:
+    """A problem when the file has more features or coordinates than the app handles
+    (``counted_all`` False: the reader stopped after one feature over the limit)."""
+    if len(raw) > MAX_FEATURES:
+        return Problem(file, None, "features", f"at most {MAX_FEATURES:,} features",
+                       f"{len(raw):,}" if counted_all else f"more than {MAX_FEATURES:,}")
+    count = sum(_count_coordinates(f.get("geometry")) for f in raw if isinstance(f, dict))
+    if count > MAX_COORDINATES:
+        return Problem(file, None, "geometry.coordinates",
+                       f"at most {MAX_COORDINATES:,} coordinate positions in the file",
+                       f"{count:,}: simplify the geometries first")
+    return None
+
+
 @lru_cache(maxsize=1)
 def _venezuela():
     from layers.validation import load_layer
@@ -345,6 +419,10 @@ def read_bytes(data: bytes, file_name: str, layer: str | Layer | None = None, *,
     if not raw:
         problems.append(Problem(file, None, "features", "at least one feature", "none"))
         return ReadResult(file, features_to_frame([]), tuple(problems), format=kind)
+    too_much = _over_limits(raw, file, counted_all=kind != "gpkg")
+    if too_much:
+        return ReadResult(file, features_to_frame([]), tuple(problems) + (too_much,),
+                          format=kind)
     if _looks_projected(raw):
         problems.append(Problem(file, None, "geometry.coordinates",
                                 "longitude/latitude in degrees (WGS84)",
@@ -366,8 +444,10 @@ def read_bytes(data: bytes, file_name: str, layer: str | Layer | None = None, *,
     valid, feature_problems = validate_collection(
         {"type": "FeatureCollection", "features": prepared}, file, layer, repair=repair,
         context={"upload": True})
-    # Name CSV rows by their line, not their position.
+    # Name CSV rows by their line, not their position or the id given them by default.
     by_label = {f"#{i}": line for i, line in lines.items()}
+    by_label.update({feature_label(prepared[i], i): line for i, line in lines.items()
+                     if not (raw[i].get("properties") or {}).get("id")})
     feature_problems = [
         Problem(p.file, by_label.get(p.feature, p.feature), p.field, p.expected, p.found,
                 p.severity) for p in feature_problems]

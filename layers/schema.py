@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -32,9 +33,17 @@ def _partial_date(value: str) -> str:
 
     >>> _partial_date("2019-05")
     '2019-05'
+    >>> _partial_date("2019-02-30")
+    Traceback (most recent call last):
+    ValueError: a real calendar date such as 2019, 2019-05 or 2019-05-03
     """
     if not _PARTIAL_DATE.match(value):
         raise ValueError("an ISO 8601 date such as 2019, 2019-05 or 2019-05-03")
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    try:
+        date(parts[0], parts[1], parts[2])  # year 0000 and 30 February do not exist
+    except ValueError:
+        raise ValueError("a real calendar date such as 2019, 2019-05 or 2019-05-03") from None
     return value
 
 
@@ -118,7 +127,7 @@ class FacilityProperties(StoryProperties):
 
 class SightingProperties(StoryProperties):
     category: Literal["sighting", "insider_account"]
-    people: Annotated[int, Field(ge=0)] | None
+    people: Annotated[int, Field(ge=0, le=10_000_000)] | None
 
 
 class FlightProperties(StoryProperties):

@@ -10,7 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from layers.readers import read_bytes
+from layers.readers import MAX_COORDINATES, MAX_FEATURES, read_bytes
 from layers.validation import MAX_FILE_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +71,20 @@ BAD_INPUTS = [
      "a.geojson: feature 'x': field 'sources.0.url': expected an http(s) address or null"),
     ("broken_geopackage", "a.gpkg", b"SQLite format 3\x00 not really",
      "a.gpkg: expected a readable GeoPackage"),
+    ("impossible_date", "a.csv", b"name,lat,lon,date\nA,10.5,-66.9,2019-02-30\n",
+     "a.csv: line 2: field 'date': expected a real calendar date"),
+    ("huge_count", "a.geojson", fc(point(-66.9, 10.5, id="x", people=10**30)),
+     "a.geojson: feature 'x': field 'people': expected "),
+    ("too_many_features", "a.csv",
+     b"name,lat,lon\n" + b"A,10.5,-66.9\n" * (MAX_FEATURES + 1),
+     f"a.csv: field 'features': expected at most {MAX_FEATURES:,} features, found "
+     f"{MAX_FEATURES + 1:,}"),
+    ("too_many_coordinates", "a.geojson", fc({
+        "type": "Feature", "properties": {"id": "x"},
+        "geometry": {"type": "MultiPoint",
+                     "coordinates": [[-66.9, 10.5]] * (MAX_COORDINATES + 1)}}),
+     f"a.geojson: field 'geometry.coordinates': expected at most {MAX_COORDINATES:,} "
+     f"coordinate positions in the file, found {MAX_COORDINATES + 1:,}"),
 ]
 
 
@@ -148,6 +162,48 @@ def test_geopackage_in_another_crs_is_reprojected_with_a_warning(tmp_path):
     assert result.errors == ()
     assert result.frame.geometry.x[0] == pytest.approx(-69.68, abs=1e-6)
     assert any(p.field == "crs" and p.severity == "warning" for p in result.problems)
+
+
+def endless_view_geopackage(path: Path) -> bytes:
+    """A GeoPackage whose only layer is a recursive SQL view: endless rows if read."""
+    import sqlite3
+
+    gpd.GeoDataFrame({"name": ["x"]}, geometry=gpd.points_from_xy([-66.9], [10.5]),
+                     crs=4326).to_file(path, layer="base", driver="GPKG")
+    connection = sqlite3.connect(path)
+    connection.executescript("""
+        CREATE VIEW endless AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r)
+            SELECT r.n AS fid, base.geom AS geom, base.name AS name FROM r, base;
+        INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id)
+            VALUES ('endless', 'features', 'endless', 4326);
+        INSERT INTO gpkg_geometry_columns VALUES ('endless', 'geom', 'POINT', 4326, 0, 0);
+        DELETE FROM gpkg_geometry_columns WHERE table_name = 'base';
+        DELETE FROM gpkg_contents WHERE table_name = 'base';
+    """)
+    connection.commit()
+    connection.close()
+    return path.read_bytes()
+
+
+def test_a_geopackage_layer_defined_by_a_view_is_refused_not_read(tmp_path):
+    # Reading a recursive view never ends: the server would hang on a 100 KB upload.
+    result = read_bytes(endless_view_geopackage(tmp_path / "v.gpkg"), "v.gpkg", "sightings")
+    assert [str(p) for p in result.errors] == [
+        "v.gpkg: field 'layers': expected GeoPackage layers stored as tables, found "
+        "'layer(s) defined by an SQL view, not read: endless'"]
+    assert result.frame.empty
+
+
+def test_a_geopackage_with_too_many_features_is_refused(tmp_path):
+    count = MAX_FEATURES + 10
+    frame = gpd.GeoDataFrame({"name": ["A"] * count},
+                             geometry=gpd.points_from_xy([-66.9] * count, [10.5] * count),
+                             crs=4326)
+    frame.to_file(tmp_path / "many.gpkg", driver="GPKG")
+    result = read_bytes((tmp_path / "many.gpkg").read_bytes(), "many.gpkg", "sightings")
+    assert str(result.errors[0]) == (f"many.gpkg: field 'features': expected at most "
+                                     f"{MAX_FEATURES:,} features, found more than "
+                                     f"{MAX_FEATURES:,}")
 
 
 def test_upload_reusing_a_shipped_id_is_rejected():
