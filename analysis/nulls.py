@@ -83,14 +83,39 @@ def _towns_nearest(index: GeodesicIndex) -> np.ndarray:
     return index.nearest(towns.lon.to_numpy(), towns.lat.to_numpy())[1]
 
 
+def sample_size_problem(null: str, n: int) -> str | None:
+    """Why ``null`` cannot place ``n`` sightings, in plain words; None when it can.
+
+    >>> sample_size_problem("towns", 4) is None
+    True
+    >>> sample_size_problem("towns", 300)[:58]
+    'The towns null model picks distinct towns, and there are o'
+    """
+    if null in ("towns", "towns_weighted"):
+        towns = len(venezuelan_towns())
+        if n > towns:
+            return (f"The {null} null model picks distinct towns, and there are only {towns}: "
+                    f"it cannot place {n:,} sightings. Choose the uniform null model, or "
+                    "count fewer sightings.")
+    return None
+
+
+def _check_size(null: str, n: int) -> None:
+    problem = sample_size_problem(null, n)
+    if problem:
+        raise ValueError(problem)
+
+
 def simulate_towns(index, n, simulations, rng, boundary=None) -> np.ndarray:
     """Nearest-facility distances (km) of n distinct towns drawn uniformly, per simulation."""
+    _check_size("towns", n)
     town_distance_km = _towns_nearest(index)
     return town_distance_km[draw_without_replacement(town_distance_km.size, n, simulations, rng)]
 
 
 def simulate_towns_weighted(index, n, simulations, rng, boundary=None) -> np.ndarray:
     """As :func:`simulate_towns`, drawing towns with probability proportional to population."""
+    _check_size("towns_weighted", n)
     town_distance_km = _towns_nearest(index)
     weights = venezuelan_towns().population.to_numpy()
     draws = draw_without_replacement(town_distance_km.size, n, simulations, rng, weights)

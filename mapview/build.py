@@ -120,23 +120,41 @@ class _FrameMemo:
     The app shares its loaded frames between reruns (never modified), so what is derived
     from them (rows, GeoJSON, popups, rings) is computed once instead of on every rerun.
     The frame itself is kept with the result, so its ``id`` cannot be reused meanwhile.
+
+    Memory is bounded by a weight (about one unit per coordinate or row kept): the least
+    recently used results go beyond ``budget``, and a result heavier than ``budget / 8``
+    (a big upload's buffers) is computed every time instead of kept.
     """
 
-    def __init__(self, size: int = 256):
+    def __init__(self, size: int = 256, budget: int = 400_000):
         self.size = size
+        self.budget = budget
+        self.weight = 0
         self.items: OrderedDict = OrderedDict()
 
-    def get(self, kind: str, frame, extra, compute):
+    def get(self, kind: str, frame, extra, compute, weight: int | None = None):
         key = (kind, id(frame), extra)
         hit = self.items.get(key)
         if hit is not None and hit[0] is frame:
             self.items.move_to_end(key)
             return hit[1]
         value = compute()
-        self.items[key] = (frame, value)
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
+        weight = len(frame) + 1 if weight is None else weight
+        if weight > self.budget // 8:
+            return value
+        old = self.items.pop(key, None)
+        if old is not None:
+            self.weight -= old[2]
+        self.items[key] = (frame, value, weight)
+        self.weight += weight
+        while len(self.items) > self.size or self.weight > self.budget:
+            _, (_, _, dropped) = self.items.popitem(last=False)
+            self.weight -= dropped
         return value
+
+
+def _coordinates(frame) -> int:
+    return int(shapely.get_num_coordinates(frame.geometry.values).sum()) + len(frame) + 1
 
 
 _MEMO = _FrameMemo()
@@ -367,7 +385,8 @@ def _outline(frame, name: str, style: dict):
     if frame is None or frame.empty:
         return folium.FeatureGroup(name=name, control=False)
     data = _MEMO.get("outline", frame, None,
-                     lambda: json.loads(frame[["geometry"]].to_json()))
+                     lambda: json.loads(frame[["geometry"]].to_json()),
+                     weight=_coordinates(frame))
     return folium.GeoJson(data, name=name, style_function=lambda _: style, interactive=False,
                           control=False)
 
@@ -406,7 +425,8 @@ def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
 
 # --------------------------------------------------------------------------- dynamic groups
 def _precision_rings(frame: gpd.GeoDataFrame, color: str) -> list[dict]:
-    return _MEMO.get("rings", frame, color, lambda: _compute_rings(frame, color))
+    return _MEMO.get("rings", frame, color, lambda: _compute_rings(frame, color),
+                     weight=73 * (len(frame) + 1))
 
 
 def _compute_rings(frame: gpd.GeoDataFrame, color: str) -> list[dict]:
@@ -426,7 +446,8 @@ def layer_group(layer: Layer, frame: gpd.GeoDataFrame, state: MapState) -> foliu
     group = folium.FeatureGroup(name=escape_text(layer.legend_label), show=True)
     if frame.empty:
         return group
-    features = _MEMO.get("features", frame, layer.name, lambda: _layer_features(layer, frame))
+    features = _MEMO.get("features", frame, layer.name, lambda: _layer_features(layer, frame),
+                         weight=_coordinates(frame))
     is_area = layer.name == "orinoco_mining_arc"
     is_facility = layer.name == "facilities"
     _geojson(
@@ -457,7 +478,8 @@ def _layer_features(layer: Layer, frame: gpd.GeoDataFrame) -> list[dict]:
 def buffer_group(frame: gpd.GeoDataFrame, radius_km: float, around: str) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=f"Buffers, {radius_km:g} km around {around}")
     features = _MEMO.get("buffers", frame, float(radius_km),
-                         lambda: _buffer_features(frame, float(radius_km)))
+                         lambda: _buffer_features(frame, float(radius_km)),
+                         weight=97 * (len(frame) + 1))
     if features:
         _geojson(features, "buffers", weight=1.5, fill_opacity=0.10, dash="6 4",
                  popups=False).add_to(group)

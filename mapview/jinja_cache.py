@@ -6,7 +6,8 @@ the template texts never change. A compiled template is immutable, so compiling 
 once is enough. :func:`install` wraps ``jinja2.Environment.from_string`` with a bounded
 cache keyed by environment and source text; anything unusual (globals, non-text source,
 a text over :data:`MAX_SOURCE_CHARS`, such as the script of a big upload) goes to the
-original, so the cache holds at most about :data:`MAX_TEMPLATES` x 1 MB.
+original. The least recently used templates are dropped beyond :data:`MAX_TEMPLATES` or
+:data:`MAX_TOTAL_CHARS` of source text, so memory stays bounded whatever is uploaded.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from collections import OrderedDict
 import jinja2
 
 MAX_TEMPLATES = 512
-MAX_SOURCE_CHARS = 1_000_000
+MAX_SOURCE_CHARS = 256_000
+MAX_TOTAL_CHARS = 16_000_000
 _original = jinja2.Environment.from_string
 
 
@@ -25,8 +27,10 @@ def install() -> None:
     if getattr(jinja2.Environment.from_string, "footprint_cached", False):
         return
     cache: OrderedDict = OrderedDict()
+    total = 0
 
     def from_string(self, source, globals=None, template_class=None):
+        nonlocal total
         if globals is not None or not isinstance(source, str) or len(source) > MAX_SOURCE_CHARS:
             return _original(self, source, globals, template_class)
         key = (id(self), template_class, source)
@@ -34,8 +38,10 @@ def install() -> None:
         if template is None:
             template = _original(self, source, None, template_class)
             cache[key] = template
-            if len(cache) > MAX_TEMPLATES:
-                cache.popitem(last=False)
+            total += len(source)
+            while len(cache) > MAX_TEMPLATES or total > MAX_TOTAL_CHARS:
+                (_, _, dropped), _ = cache.popitem(last=False)
+                total -= len(dropped)
         else:
             cache.move_to_end(key)
         return template

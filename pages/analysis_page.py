@@ -38,6 +38,11 @@ if facilities.empty or sightings.empty:
             "Widen the date range or the categories in the sidebar.")
     st.stop()
 
+too_many = compute.sample_size_problem(state, choices.null)
+if too_many:
+    st.warning(too_many)
+    st.stop()
+
 progress = st.progress(0.0, text="Simulating the null model…")
 result = proximity_test(facilities, sightings, state.radius_km, null=choices.null,
                         simulations=int(simulations), rng=int(seed), boundary=boundary,

@@ -1,11 +1,10 @@
 """Data page: each layer as a table, its problems, and validated GeoJSON to download."""
 
-import json
-
 import streamlit as st
 
 from layers.registry import LAYERS
 from ui.data import shipped, working_frames
+from ui.present import table_for_display
 from ui.state import current
 from ui.upload import upload_panel
 
@@ -30,11 +29,7 @@ for layer in LAYERS:
     with st.expander(f"{layer.legend_label}: {len(frame)} feature(s)",
                      expanded=layer.role == "story"):
         st.caption(layer.description)
-        table = frame.drop(columns="geometry").copy()
-        for column in table.columns:
-            if table[column].map(lambda v: isinstance(v, list | dict)).any():
-                table[column] = table[column].map(
-                    lambda v: json.dumps(v, ensure_ascii=False) if v is not None else "")
+        table = table_for_display(frame.drop(columns="geometry"))
         table.insert(1, "geometry", frame.geometry.geom_type)
         st.dataframe(table, hide_index=True, width="stretch")
         st.download_button("Download as GeoJSON", data=lambda f=frame: f.to_json(drop_id=True),

@@ -18,8 +18,9 @@ frames = working_frames()
 proximity = compute.proximity(state)
 nearest = ({row["id"]: row for row in proximity.sightings.to_dict("records")}
            if proximity is not None else {})
-result = compute.test(state, choices.null)
-line = result_line(result, state, choices.null)
+too_many = compute.sample_size_problem(state, choices.null)
+result = None if too_many else compute.test(state, choices.null)
+line = too_many or result_line(result, state, choices.null)
 
 overlay = None
 if choices.screenshot:

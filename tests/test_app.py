@@ -180,7 +180,13 @@ def test_jinja_in_the_url_or_an_uploaded_file_never_runs_on_the_server(monkeypat
     at = run_app(screenshot="1", title=JINJA)
     assert not jinja_ran()
     at = run_app("pages/data_page.py")
-    upload(at, "hostile.geojson", json.dumps(hostile_sightings_geojson()).encode())
+    collection = hostile_sightings_geojson()
+    for feature in collection["features"]:  # javascript: addresses would be rejected
+        for source in feature["properties"]["sources"]:
+            source["url"] = None
+    upload(at, "hostile.geojson", json.dumps(collection).encode())
+    assert at.button(key="upload_apply").label.startswith(
+        f"Use these {len(collection['features'])} sightings")
     at.button(key="upload_apply").click().run()
     at.switch_page("pages/map_page.py")
     at.run()
@@ -189,6 +195,35 @@ def test_jinja_in_the_url_or_an_uploaded_file_never_runs_on_the_server(monkeypat
     at.query_params["screenshot"] = "1"  # the overlay's subtitle quotes the result line
     at.run()
     assert not jinja_ran()
+
+
+def test_more_sightings_than_towns_explains_instead_of_failing():
+    rows = "".join(f"S{i},{8 + (i % 40) * 0.05},{-70 + (i // 40) * 0.5}\n" for i in range(230))
+    at = run_app("pages/data_page.py")
+    upload(at, "many.csv", ("name,lat,lon\n" + rows).encode())
+    at.button(key="upload_apply").click().run()
+    at.switch_page("pages/map_page.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("there are only 216: it cannot place 234 sightings" in m.value
+               for m in at.markdown)
+    at.switch_page("pages/analysis_page.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Choose the uniform null model" in at.warning[0].value
+    at.sidebar.selectbox(key="null").set_value("uniform").run()
+    assert not at.exception
+    assert any("234" in m.value for m in at.metric)
+
+
+def test_the_data_tables_defuse_spreadsheet_formulas():
+    at = run_app("pages/data_page.py")
+    upload(at, "f.csv", b'name,lat,lon\n"=HYPERLINK(""http://198.51.100.7"",""x"")",10.5,-66.9\n')
+    at.button(key="upload_apply").click().run()
+    at.run()
+    names = [v for frame in at.dataframe for v in frame.value.get("name", [])]
+    assert "'=HYPERLINK(\"http://198.51.100.7\",\"x\")" in names
+    assert not any(str(v).startswith("=") for v in names)
 
 
 def test_upload_offers_the_swap_for_swapped_coordinates():

@@ -177,3 +177,21 @@ def test_template_cache_reuses_small_texts_only():
     big = "x" * (jinja_cache.MAX_SOURCE_CHARS + 1)
     assert env.from_string(big) is not env.from_string(big)
     assert env.from_string("{{ g }}", globals={"g": 1}).render() == "1"
+
+
+def test_the_derived_results_memo_is_bounded_by_weight():
+    from mapview.build import _FrameMemo
+
+    memo = _FrameMemo(size=100, budget=800)
+    frame = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.Point(0, 0)], crs=4326)
+    calls = []
+    for radius in range(10):  # 10 x 100: the oldest go beyond the budget of 800
+        memo.get("buffers", frame, radius, lambda r=radius: calls.append(r) or r, weight=100)
+    assert memo.weight <= 800 and len(memo.items) == 8
+    memo.get("buffers", frame, 9, lambda: calls.append("again"), weight=100)
+    assert calls[-1] == 9  # the newest is kept
+    memo.get("buffers", frame, 0, lambda: calls.append("again"), weight=100)
+    assert calls[-1] == "again"  # the oldest was dropped
+    memo.get("heavy", frame, None, lambda: calls.append("heavy"), weight=101)
+    memo.get("heavy", frame, None, lambda: calls.append("heavy"), weight=101)
+    assert calls.count("heavy") == 2  # over budget / 8: never kept

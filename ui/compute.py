@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis import nulls
 from analysis.proximity import proximity_table
 from analysis.stats import simulate_null
 from mapview.build import MapState, analysis_subset, filter_by_date
@@ -50,6 +51,12 @@ def _simulated(key: tuple, null: str, simulations: int, seed: int, _state: MapSt
         return None
     return simulate_null(facilities, sightings, null=null, simulations=simulations,
                          rng=seed, boundary=_boundary)
+
+
+def sample_size_problem(state: MapState, null: str) -> str | None:
+    """Why ``null`` cannot be simulated for these sightings (too many for the towns)."""
+    _, sightings = analysis_frames(state)
+    return nulls.sample_size_problem(null, len(sightings))
 
 
 def test(state: MapState, null: str, simulations: int = MAP_SIMULATIONS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -93,3 +94,38 @@ def quoted(text: str) -> str:
     ('“a”', '“b”')
     """
     return text if text[:1] in "“\"" else f"“{text}”"
+
+
+#: A spreadsheet treats a cell starting with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _display_cell(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def table_for_display(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy safe for ``st.dataframe`` and the CSV it offers for download.
+
+    Text columns (anything not numeric, boolean or datetime) become text, lists and
+    dictionaries JSON; a cell that a spreadsheet would run as a formula gets a leading
+    apostrophe (st.dataframe's own "Download as CSV" does not quote it). Integers too big
+    for Arrow are text too.
+
+    >>> table_for_display(pd.DataFrame({"name": ["=HYPERLINK(1)", "Coro"],
+    ...                                 "people": [15, 10**30]})).values.tolist()
+    [["'=HYPERLINK(1)", '15'], ['Coro', '1000000000000000000000000000000']]
+    """
+    out = table.copy()
+    for column in out.columns:
+        values = out[column]
+        if (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+                or pd.api.types.is_datetime64_any_dtype(values)):
+            continue
+        out[column] = values.map(_display_cell).astype(object)
+    return out

@@ -12,18 +12,21 @@ import pandas as pd
 import streamlit as st
 
 from analysis.report import escape_markdown
-from layers.readers import read_bytes
+from layers.readers import MAX_COORDINATES, MAX_FEATURES, read_bytes
 from layers.validation import MAX_FILE_BYTES
 from ui.data import shipped
+from ui.present import table_for_display
 
 TARGETS = ("sightings", "facilities")
+#: Features a session may add in all its uploads together (one file may hold as many).
+MAX_SESSION_FEATURES = MAX_FEATURES
 
 
 def _problems_table(problems) -> pd.DataFrame:
-    return pd.DataFrame(
+    return table_for_display(pd.DataFrame(
         [{"severity": p.severity, "feature or line": p.feature or "(file)",
           "field": p.field or "", "expected": p.expected, "found": p.found}
-         for p in problems])
+         for p in problems]))
 
 
 def _taken_ids(target: str, uploads: dict, mode: str) -> set[str]:
@@ -44,7 +47,8 @@ def upload_panel() -> None:
     st.caption(
         "GeoJSON, CSV with latitude/longitude columns (lat/latitude/y and "
         "lon/lng/long/longitude/x), or GeoPackage, up to "
-        f"{MAX_FILE_BYTES // 2**20} MB. Your file stays in this browser session: it is "
+        f"{MAX_FILE_BYTES // 2**20} MB, {MAX_FEATURES:,} features and {MAX_COORDINATES:,} "
+        "coordinate positions. Your file stays in this browser session: it is "
         "used by the map, the analysis and the exports, and never changes the shipped data.")
     left, right = st.columns(2)
     target = left.radio("The file holds", TARGETS, horizontal=True, key="upload_target")
@@ -76,6 +80,15 @@ def upload_panel() -> None:
         _list_uploads(uploads)
         return
     earlier = [name for name, u in uploads.items() if u["target"] == target]
+    key = f"{target}: {file.name}"  # an upload of the same name is overwritten
+    kept = sum(len(u["frame"]) for name, u in uploads.items()
+               if name != key and not (mode == "replace" and name in earlier))
+    if kept + valid > MAX_SESSION_FEATURES:
+        st.error(f"This session already holds {kept:,} uploaded feature(s); with these "
+                 f"{valid:,} it would be over the limit of {MAX_SESSION_FEATURES:,}. Remove "
+                 "an earlier upload below, or choose 'replace'.")
+        _list_uploads(uploads)
+        return
     confirmed = True
     if mode == "replace" and earlier:
         confirmed = st.checkbox(
@@ -87,7 +100,7 @@ def upload_panel() -> None:
         if mode == "replace":
             for name in earlier:
                 del uploads[name]
-        uploads[f"{target}: {file.name}"] = {
+        uploads[key] = {
             "target": target, "mode": mode, "frame": result.frame,
             "geojson": result.to_geojson(), "file": file.name,
             "digest": hashlib.sha256(data + str(swap).encode()).hexdigest(),
