@@ -6,9 +6,7 @@ import streamlit as st
 
 from analysis.nulls import NULL_MODELS
 from analysis.report import methodology_markdown, proximity_csv
-from analysis.stats import location_uncertainty, proximity_test, radius_sweep
 from ui import compute, exports
-from ui.data import working_frames
 from ui.settings import SETTINGS
 from ui.state import current
 
@@ -16,7 +14,6 @@ choices = current()
 state = choices.map_state
 model = NULL_MODELS[choices.null]
 facilities, sightings = compute.analysis_frames(state)
-boundary = working_frames()["venezuela"]
 
 st.header("Are the sightings closer to Russian assets than chance?")
 st.markdown(
@@ -43,18 +40,21 @@ if too_many:
     st.warning(too_many)
     st.stop()
 
+affordable = compute.affordable_simulations(state, int(simulations))
+if affordable < simulations:
+    st.info(f"{len(sightings):,} sightings: {affordable:,} simulations are run instead of "
+            f"{int(simulations):,}, to keep the simulated distances in memory.")
+
+# Each part is cached: the bar only moves for what has to be simulated again.
 progress = st.progress(0.0, text="Simulating the null model…")
-result = proximity_test(facilities, sightings, state.radius_km, null=choices.null,
-                        simulations=int(simulations), rng=int(seed), boundary=boundary,
-                        progress=lambda f: progress.progress(min(f, 1.0) * 0.4,
-                                                             text="Simulating the null model…"))
-sweep = radius_sweep(facilities, sightings, null=choices.null, simulations=int(simulations),
-                     rng=int(seed), boundary=boundary,
-                     progress=lambda f: progress.progress(0.4 + min(f, 1.0) * 0.3,
-                                                          text="Sweeping radii…"))
-uncertainty = location_uncertainty(
-    facilities, sightings, state.radius_km, null=choices.null,
-    simulations=min(int(simulations), 1999), repeats=50, rng=int(seed), boundary=boundary,
+result = compute.test(state, choices.null, int(simulations), int(seed),
+                      progress=lambda f: progress.progress(min(f, 1.0) * 0.4,
+                                                           text="Simulating the null model…"))
+sweep = compute.sweep(state, choices.null, int(simulations), int(seed),
+                      progress=lambda f: progress.progress(0.4 + min(f, 1.0) * 0.3,
+                                                           text="Sweeping radii…"))
+uncertainty = compute.uncertainty(
+    state, choices.null, int(simulations), int(seed),
     progress=lambda f: progress.progress(0.7 + min(f, 1.0) * 0.3,
                                          text="Jittering locations within their precision…"))
 progress.empty()

@@ -261,3 +261,16 @@ def test_a_broken_shipped_layer_is_named_and_the_others_are_kept(tmp_path, monke
     problems = " ".join(c.value for c in at.sidebar.code)
     assert "flights.geojson: expected valid JSON" in problems
     assert "3 of 4 sightings" in result_line(at)
+
+
+def test_shared_results_are_bounded_and_computed_once():
+    from ui.compute import _Results
+
+    results, calls = _Results(size=10, budget=100), []
+    assert results.get("a", lambda: calls.append("a") or 1, weight=60) == 1
+    assert results.get("a", lambda: calls.append("again") or 2, weight=60) == 1
+    results.get("b", lambda: calls.append("b") or 3, weight=60)  # over budget: "a" goes
+    assert list(results.items) == ["b"] and results.weight == 60
+    results.get("huge", lambda: calls.append("huge"), weight=1_000)  # never kept
+    assert list(results.items) == ["b"]
+    assert calls == ["a", "b", "huge"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import streamlit as st
 
 from analysis import nulls
 from analysis.proximity import proximity_table
-from analysis.stats import simulate_null
+from analysis.stats import location_uncertainty, radius_sweep, simulate_null
 from mapview.build import MapState, analysis_subset, filter_by_date
 from ui.data import working_frames, working_version
 from ui.settings import SETTINGS
@@ -14,6 +17,12 @@ from ui.settings import SETTINGS
 #: Simulations behind the one-line result on the Map page (the Analysis page can change it).
 MAP_SIMULATIONS = SETTINGS["simulations"].default
 DEFAULT_SEED = SETTINGS["seed"].default
+#: Simulations x sightings kept in memory for one result (8 bytes each): beyond it, fewer
+#: simulations are run (see :func:`affordable_simulations`).
+MAX_DRAWS = 10_000_000
+#: The location-uncertainty run: repeats, each with at most this many simulations.
+UNCERTAINTY_REPEATS = 50
+UNCERTAINTY_SIMULATIONS = 1999
 
 
 def analysis_frames(state: MapState):
@@ -43,14 +52,64 @@ def proximity(state: MapState):
     return _proximity(_key(state), state.radius_km, state)
 
 
-@st.cache_resource(show_spinner="Simulating the null model…", max_entries=64)
-def _simulated(key: tuple, null: str, simulations: int, seed: int, _state: MapState,
-               _boundary):
-    facilities, sightings = analysis_frames(_state)
-    if facilities.empty or sightings.empty:
-        return None
-    return simulate_null(facilities, sightings, null=null, simulations=simulations,
-                         rng=seed, boundary=_boundary)
+class _Results:
+    """Simulation results shared by every session, least recently used dropped first.
+
+    Like ``st.cache_resource``, but a page can pass a progress callback that runs only when
+    a result has to be computed (Streamlit refuses element updates from inside its cached
+    functions). Keys hold only hashable, cheap values. Memory is bounded by ``budget``, in
+    units of the ``weight`` given with each result (about one per stored number).
+    """
+
+    def __init__(self, size: int, budget: int):
+        self.size, self.budget, self.weight = size, budget, 0
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, compute, weight: int = 1_000):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key][0]
+        value = compute()  # outside the lock: sessions computing other keys are not held up
+        with self.lock:
+            if key not in self.items and weight <= self.budget:
+                self.items[key] = (value, weight)
+                self.weight += weight
+            while len(self.items) > self.size or self.weight > self.budget:
+                _, (_, dropped) = self.items.popitem(last=False)
+                self.weight -= dropped
+        return value
+
+
+_RESULTS = _Results(size=128, budget=3 * MAX_DRAWS)
+
+
+def affordable_simulations(state: MapState, simulations: int) -> int:
+    """``simulations``, or fewer when there are so many sightings that the simulated
+    distances would not fit in :data:`MAX_DRAWS` (never fewer than 99)."""
+    _, sightings = analysis_frames(state)
+    return max(99, min(int(simulations), MAX_DRAWS // max(len(sightings), 1)))
+
+
+def _simulated(state: MapState, null: str, simulations: int, seed: int, progress=None):
+    simulations = affordable_simulations(state, simulations)
+
+    def compute():
+        facilities, sightings = analysis_frames(state)
+        if facilities.empty or sightings.empty:
+            return None
+        if progress is None:
+            with st.spinner("Simulating the null model…"):
+                return simulate_null(facilities, sightings, null=null, simulations=simulations,
+                                     rng=seed, boundary=working_frames()["venezuela"])
+        return simulate_null(facilities, sightings, null=null, simulations=simulations,
+                             rng=seed, boundary=working_frames()["venezuela"],
+                             progress=progress)
+
+    _, sightings = analysis_frames(state)
+    return _RESULTS.get(("null", _key(state), null, simulations, seed), compute,
+                        weight=simulations * max(len(sightings), 1))
 
 
 def sample_size_problem(state: MapState, null: str) -> str | None:
@@ -60,12 +119,40 @@ def sample_size_problem(state: MapState, null: str) -> str | None:
 
 
 def test(state: MapState, null: str, simulations: int = MAP_SIMULATIONS,
-         seed: int = DEFAULT_SEED):
+         seed: int = DEFAULT_SEED, progress=None):
     """The proximity test for these choices, or None when a side is empty.
 
     The null is simulated once per data, choices, null and seed (cached); moving the
     radius only re-counts, so the result equals ``proximity_test`` at that radius.
+    ``progress`` (a callable taking 0..1) is only called when simulating.
     """
-    boundary = working_frames()["venezuela"]
-    simulated = _simulated(_key(state), null, simulations, seed, state, boundary)
+    simulated = _simulated(state, null, simulations, seed, progress)
     return None if simulated is None else simulated.evaluate(state.radius_km)
+
+
+def sweep(state: MapState, null: str, simulations: int, seed: int, progress=None):
+    """The radius sweep for these choices (cached: it does not depend on the radius)."""
+    simulations = affordable_simulations(state, simulations)
+
+    def compute():
+        facilities, sightings = analysis_frames(state)
+        return radius_sweep(facilities, sightings, null=null, simulations=simulations,
+                            rng=seed, boundary=working_frames()["venezuela"],
+                            progress=progress)
+
+    return _RESULTS.get(("sweep", _key(state), null, simulations, seed), compute)
+
+
+def uncertainty(state: MapState, null: str, simulations: int, seed: int, progress=None):
+    """The location-uncertainty range at the chosen radius (cached)."""
+    simulations = affordable_simulations(state, simulations)
+
+    def compute():
+        facilities, sightings = analysis_frames(state)
+        return location_uncertainty(facilities, sightings, state.radius_km, null=null,
+                                    simulations=min(simulations, UNCERTAINTY_SIMULATIONS),
+                                    repeats=UNCERTAINTY_REPEATS, rng=seed,
+                                    boundary=working_frames()["venezuela"], progress=progress)
+
+    return _RESULTS.get(("uncertainty", _key(state), state.radius_km, null, simulations, seed),
+                        compute)
