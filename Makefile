@@ -17,7 +17,7 @@ install: $(STAMP)
 
 ## Install everything and start the app on http://localhost:8501
 run: install
-	$(PY) -m ui.serve
+	$(PY) -m ui.serve $(ARGS)
 
 ## Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser)
 browser:

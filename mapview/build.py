@@ -43,6 +43,12 @@ ZOOM = 5.5
 BUFFER_COLOR = PALETTE["green"]
 HIGHLIGHT_COLOR = PALETTE["black"]
 
+#: Popups scroll rather than outgrow the map, and keep clear of the legend (bottom right)
+#: when the map pans to show them.
+POPUP_OPTIONS = {"max_width": 360, "max_height": 300,
+                 "auto_pan_padding_top_left": [12, 12],
+                 "auto_pan_padding_bottom_right": [24, 200]}
+
 #: Web basemaps: opt-in only, each tells a third party which area is viewed.
 WEB_BASEMAPS = {
     "osm": {
@@ -111,6 +117,96 @@ class HtmlControl(MacroElement):
         self.html = html
         self.position = position
         self.css_class = css_class
+
+
+class ViewMemory(MacroElement):
+    """Keeps, inside the map's page, what the user did with the map across reruns.
+
+    On a rerun streamlit-folium removes the dynamic layers and adds the new ones, which
+    would tick every overlay again in the layer switcher and close the open popup. Added to
+    the layer switcher, this remembers the overlays the user unticked (buffers by kind,
+    whatever their radius) and the feature whose popup was open, and restores both once the
+    new layers are in. Nothing leaves the page; popups reopen from the same pre-escaped
+    ``fp_popup`` text as the features' own popups.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (control) {
+            var map = control._map;
+            if (!map) { return; }
+            var state = window.fpViewState = window.fpViewState ||
+                {hidden: {}, popup: null, reopened: false, listening: false};
+            function key(name) { return /^Buffers/.test(name) ? "buffers" : name; }
+            control._layers.forEach(function (o) {
+                if (o.overlay && state.hidden[key(o.name)] && map.hasLayer(o.layer)) {
+                    map.removeLayer(o.layer);
+                }
+            });
+            L.DomEvent.on(control.getContainer(), "change", function () {
+                control._layers.forEach(function (o) {
+                    if (!o.overlay) { return; }
+                    if (map.hasLayer(o.layer)) { delete state.hidden[key(o.name)]; }
+                    else { state.hidden[key(o.name)] = true; }
+                });
+            });
+            function popupId(popup) {
+                if (popup.fpId) { return popup.fpId; }
+                var source = popup._source;
+                var p = source && source.feature && source.feature.properties;
+                return p ? p.fp_id || null : null;
+            }
+            if (!state.listening) {
+                state.listening = true;
+                map.on("popupopen", function (e) { state.popup = popupId(e.popup); });
+                map.on("popupclose", function (e) {
+                    var closed = popupId(e.popup);
+                    setTimeout(function () {
+                        if (!state.reopened && state.popup === closed) { state.popup = null; }
+                        state.reopened = false;
+                    }, 0);
+                });
+            }
+            if (state.popup) {
+                var wanted = state.popup, found = null;
+                map.eachLayer(function (layer) {
+                    var p = layer.feature && layer.feature.properties;
+                    if (!found && p && p.fp_id === wanted && p.fp_popup && layer.getLatLng) {
+                        found = layer;
+                    }
+                });
+                if (found) {
+                    var popup = L.popup({{ this.popup_options|tojson }})
+                        .setLatLng(found.getLatLng())
+                        .setContent(found.feature.properties.fp_popup);
+                    popup.fpId = wanted;
+                    state.reopened = true;
+                    popup.openOn(map);
+                }
+            }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ViewMemory"
+        self.popup_options = {**{_camel(k): v for k, v in POPUP_OPTIONS.items()},
+                              "autoPan": False}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def layer_control() -> folium.LayerControl:
+    """The layer switcher, remembering unticked overlays and the open popup (ViewMemory)."""
+    control = folium.LayerControl(collapsed=True)
+    ViewMemory().add_to(control)
+    return stable_ids(control, "fplc")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -296,7 +392,7 @@ def _geojson(features: list[dict], name: str, *, point_radius: int = 7,
         style_function=style,
         marker=folium.CircleMarker(radius=point_radius),
         tooltip=folium.GeoJsonTooltip(fields=["fp_tooltip"], labels=False) if popups else None,
-        popup=folium.GeoJsonPopup(fields=["fp_popup"], labels=False, max_width=360)
+        popup=folium.GeoJsonPopup(fields=["fp_popup"], labels=False, **POPUP_OPTIONS)
         if popups else None,
     )
 
@@ -514,10 +610,13 @@ def highlight_group(sightings, facilities, selected_id: str, nearest: dict | Non
     line = great_circle(shapely.LineString([start, end]), step_km=5)
     distance = float(nearest["distance_km"])
     facility_name = facility["name"].iloc[0] if "name" in facility else facility["id"].iloc[0]
-    label = f"{distance:,.1f} km to {escape_text(facility_name)}"
+    # Short, so that the label stays inside the map: the popup and table give the full name.
+    short_name = str(facility_name).split(" (")[0]
+    label = f"{distance:,.1f} km to {escape_text(short_name)}"
     folium.PolyLine([(lat, lon) for lon, lat in line.coords], color=HIGHLIGHT_COLOR, weight=3,
                     dash_array="2 6",
                     tooltip=folium.Tooltip(label, permanent=True, sticky=False,
+                                           direction="top",
                                            class_name="fp-distance-label")).add_to(group)
     folium.CircleMarker([end.y, end.x], radius=13, color=HIGHLIGHT_COLOR, weight=3,
                         fill=False).add_to(group)
@@ -574,5 +673,5 @@ def full_map(frames, state: MapState | None = None, nearest_by_sighting=None,
     m = base_map(frames, basemap, overlay)
     for group in dynamic_groups(frames, state, nearest_by_sighting):
         group.add_to(m)
-    stable_ids(folium.LayerControl(collapsed=True), "fplc").add_to(m)
+    layer_control().add_to(m)
     return m

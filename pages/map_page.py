@@ -1,15 +1,14 @@
 """Map page: the story layers, buffers at the chosen radius, and the nearest-asset table."""
 
-import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapview.build import Overlay, base_map, dynamic_groups
+from mapview.build import Overlay, base_map, dynamic_groups, layer_control
 from ui import compute
 from ui.data import working_frames
 from ui.export_panel import export_panel
 from ui.present import proximity_frame, result_line, sighting_at
-from ui.settings import SETTINGS
+from ui.settings import SETTINGS, url_int
 from ui.state import current
 
 choices = current()
@@ -19,7 +18,9 @@ proximity = compute.proximity(state)
 nearest = ({row["id"]: row for row in proximity.sightings.to_dict("records")}
            if proximity is not None else {})
 too_many = compute.sample_size_problem(state, choices.null)
-result = None if too_many else compute.test(state, choices.null)
+simulations = url_int("simulations", 99, 99_999)  # as on the Analysis page
+result = None if too_many else compute.test(state, choices.null, simulations,
+                                            url_int("seed", 0, 2**31 - 1))
 line = too_many or result_line(result, state, choices.null)
 
 overlay = None
@@ -68,7 +69,7 @@ with map_column:
         base_map(frames, choices.basemap, overlay, zoom=6 if choices.screenshot else 5.5),
         key="footprint-map",
         feature_group_to_add=dynamic_groups(frames, state, nearest),
-        layer_control=None if choices.screenshot else folium.LayerControl(collapsed=True),
+        layer_control=None if choices.screenshot else layer_control(),
         returned_objects=["last_object_clicked"],
         use_container_width=True,
         height=860 if choices.screenshot else 620,

@@ -274,3 +274,15 @@ def test_shared_results_are_bounded_and_computed_once():
     results.get("huge", lambda: calls.append("huge"), weight=1_000)  # never kept
     assert list(results.items) == ["b"]
     assert calls == ["a", "b", "huge"]
+
+
+def test_map_page_uses_the_simulations_and_seed_of_the_url_like_the_analysis_page():
+    at = run_app(simulations="999", seed="7")
+    assert "(999 draws)" in result_line(at)
+    map_p = result_line(at).split("p = ")[1].split(" ")[0]
+    at.switch_page("pages/analysis_page.py")
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert float(metrics["p-value"]) == float(map_p)
+    at = run_app(simulations="lots")  # a bad value falls back to the default
+    assert "(9,999 draws)" in result_line(at)

@@ -47,3 +47,15 @@ SETTINGS = {
 }
 
 RADIUS_MIN_KM, RADIUS_MAX_KM = 1, 300
+
+
+def url_int(name: str, low: int, high: int) -> int:
+    """An integer setting from the URL (the Analysis page's inputs), or its default when the
+    URL has none or a bad one, so the Map page's result matches the Analysis page's."""
+    import streamlit as st
+
+    try:
+        value = int(st.query_params.get(name, SETTINGS[name].default))
+    except (TypeError, ValueError):
+        return int(SETTINGS[name].default)
+    return value if low <= value <= high else int(SETTINGS[name].default)

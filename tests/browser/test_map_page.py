@@ -210,7 +210,8 @@ def test_combined_url_reproduces_the_highlighted_sighting(app):
     label = map_frame.locator(".fp-distance-label")
     label.wait_for()
     row = next(r for r in proximity_table(app.page) if r["sighting"].startswith("Coro"))
-    assert label.inner_text() == f"{row['distance (km)']} km to {row['nearest facility']}"
+    short_name = row["nearest facility"].split(" (")[0]
+    assert label.inner_text() == f"{row['distance (km)']} km to {short_name}"
 
 
 def test_clicking_a_sighting_draws_the_line_to_its_nearest_facility(app):
@@ -225,7 +226,44 @@ def test_clicking_a_sighting_draws_the_line_to_its_nearest_facility(app):
     app.wait()
     assert page.locator('[data-testid="stException"]').count() == 0
     row = next(r for r in proximity_table(page) if r["sighting"].startswith("Puerto Ordaz"))
-    assert label.inner_text() == f"{row['distance (km)']} km to {row['nearest facility']}"
+    short_name = row["nearest facility"].split(" (")[0]
+    assert label.inner_text() == f"{row['distance (km)']} km to {short_name}"
+    # The map still shows Venezuela (the popup did not pan it away), the whole label is
+    # inside the map, and the sighting's popup is open again after the rerun.
+    view = leaflet_view(frame)
+    assert 0 < view["lat"] < 13 and -74 < view["lng"] < -59, view
+    box = frame.evaluate("""() => { const m = document.querySelector('.leaflet-container')
+      .getBoundingClientRect(); const l = document.querySelector('.fp-distance-label')
+      .getBoundingClientRect(); return [l.left - m.left, m.right - l.right,
+      l.top - m.top, m.bottom - l.bottom]; }""")
+    assert min(box) >= 0, box
+    # (the popup closed by the rerun fades out for 0.2 s before it leaves the page)
+    frame.wait_for_function("() => document.querySelectorAll('.leaflet-popup').length === 1")
+    assert "Puerto Ordaz" in map_frame.locator(".leaflet-popup-content").inner_text()
+
+
+def test_an_unticked_overlay_stays_unticked_when_the_slider_moves(app):
+    page = app.page
+    frame = app.open()
+    map_frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    rings = "() => Array.from(document.querySelectorAll('.leaflet-overlay-pane path'))" \
+            ".filter(p => p.getAttribute('stroke-dasharray') === '4 4').length"
+    assert frame.evaluate(rings) > 0
+    map_frame.locator(".leaflet-control-layers").hover()
+    map_frame.locator(".leaflet-control-layers-overlays label",
+                      has_text="Location precision").locator("input").click()
+    assert frame.evaluate(rings) == 0
+    page.locator(SLIDER).focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => ({RESULT_LINE})()?.includes('within 49 km')")
+    app.wait()
+    frame.wait_for_function("() => document.querySelectorAll("
+                            "'.leaflet-overlay-pane path[stroke-dasharray=\"6 4\"]').length > 0")
+    assert frame.evaluate(rings) == 0
+    unticked = frame.evaluate("""() => Array.from(document.querySelectorAll(
+      '.leaflet-control-layers-overlays label')).filter(l => !l.querySelector('input').checked)
+      .map(l => l.innerText.trim())""")
+    assert unticked == ["Location precision"]
 
 
 # --------------------------------------------------------------------------- screenshots
