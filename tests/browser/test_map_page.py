@@ -118,7 +118,14 @@ def test_no_request_leaves_this_machine(app, page_name):
     urls = []
     app.page.context.on("request", lambda request: urls.append(request.url))
     app.page.on("websocket", lambda socket: urls.append(socket.url))
-    app.open(PAGES[page_name], with_map=page_name == "Map")
+    frame = app.open(PAGES[page_name], with_map=page_name == "Map")
+    if frame is not None:  # open the layer switcher and a popup: they load nothing either
+        map_frame = app.page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        map_frame.locator(".leaflet-control-layers").hover()
+        map_frame.locator(".leaflet-control-layers-overlays").wait_for()
+        map_frame.locator(mark_sighting(frame, "acarigua-bakery")).click()
+        map_frame.locator(".leaflet-popup-content").first.wait_for()
+        app.wait()
     app.page.wait_for_load_state("networkidle")
     assert urls, "no request was recorded"
     assert [url for url in urls if not is_local(url)] == []
