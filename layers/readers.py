@@ -42,6 +42,8 @@ SWAP_CHECK_BUFFER_DEG = 0.5
 #: and the null simulations can handle interactively. Larger files are refused, with the
 #: limit named in the message.
 MAX_FEATURES = 5_000
+#: Ids the app uses itself: ``none`` is the sidebar's "no sighting selected".
+RESERVED_IDS = frozenset({"none"})
 MAX_COORDINATES = 100_000
 
 
@@ -457,8 +459,13 @@ def read_bytes(data: bytes, file_name: str, layer: str | Layer | None = None, *,
     for feature in valid:
         fid = (feature.get("properties") or {}).get("id")
         if fid is not None and fid in existing:
-            problems.append(Problem(file, repr(fid), "id", "an id not used by the shipped "
-                                    "layers", "the id of a shipped feature"))
+            problems.append(Problem(file, repr(fid), "id", "an id not already in use",
+                                    "the id of a shipped or earlier uploaded feature"))
+            continue
+        if fid in RESERVED_IDS:
+            problems.append(Problem(file, repr(fid), "id", "an id other than "
+                                    f"{', '.join(map(repr, sorted(RESERVED_IDS)))}",
+                                    "a word the app uses for 'no selection'"))
             continue
         kept.append(feature)
     if layer is not None:

@@ -209,7 +209,14 @@ def test_a_geopackage_with_too_many_features_is_refused(tmp_path):
 def test_upload_reusing_a_shipped_id_is_rejected():
     result = read_bytes(fc(point(-66.9, 10.5, id="coro-cumberland-hotel")), "u.geojson",
                         "sightings", existing_ids={"coro-cumberland-hotel"})
-    assert "an id not used by the shipped layers" in str(result.errors[0])
+    assert "an id not already in use" in str(result.errors[0])
+
+
+def test_the_reserved_id_none_is_rejected():
+    result = read_bytes(fc(point(-66.9, 10.5, id="none")), "u.geojson", "sightings")
+    assert str(result.errors[0]) == ("u.geojson: feature 'none': field 'id': expected an id "
+                                     "other than 'none', found a word the app uses for 'no "
+                                     "selection'")
 
 
 def test_validated_geojson_round_trips():
