@@ -42,6 +42,11 @@ SWAP_CHECK_BUFFER_DEG = 0.5
 #: and the null simulations can handle interactively. Larger files are refused, with the
 #: limit named in the message.
 MAX_FEATURES = 5_000
+#: Line and polygon edges are split every 0.05 degrees to measure distances
+#: (``analysis.nearest.DENSIFY_DEGREES``): the work follows their length, not the number of
+#: coordinates, so the length is limited too, as vertices once split.
+MAX_DENSIFIED_VERTICES = 20_000
+DENSIFY_DEGREES = 0.05
 #: Ids the app uses itself: ``none`` is the sidebar's "no sighting selected".
 RESERVED_IDS = frozenset({"none"})
 MAX_COORDINATES = 100_000
@@ -168,29 +173,56 @@ def _csv_features(data: bytes, file: str):
     return features, problems
 
 
-def _gpkg_views(data: bytes) -> list[str]:
-    """Layers of a GeoPackage that are not plain tables (views, virtual tables).
+def _ascii_lower(name: str) -> str:
+    """Names as SQLite compares them: ASCII letters folded, anything else kept."""
+    return "".join(c.lower() if c.isascii() else c for c in str(name))
 
-    A layer can be an SQL view, and a recursive view returns rows without end: reading it
-    would hang the server. Only plain tables are read. Raises sqlite3.DatabaseError for a
-    file that is not SQLite.
+
+def _gpkg_unsafe(data: bytes) -> list[str]:
+    """What in a GeoPackage could make reading it run without end or eat memory.
+
+    A layer (or a table GDAL reads, such as ``gpkg_contents``) can be an SQL view, and a
+    recursive view returns rows without end; a virtual table can generate rows; a generated
+    column computes its value on every read. Only plain tables are read: any view, any
+    virtual table other than the standard R-tree spatial index, and any generated column
+    make the file refused. Raises sqlite3.Error for a file that is not SQLite.
     """
     import sqlite3
     import tempfile
 
+    reasons = []
     with tempfile.NamedTemporaryFile(suffix=".gpkg") as copy:
         copy.write(data)
         copy.flush()
         connection = sqlite3.connect(f"file:{copy.name}?mode=ro", uri=True)
         try:
-            layers = [row[0] for row in connection.execute(
-                "SELECT table_name FROM gpkg_contents")]
-            tables = {row[0] for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND upper(ltrim(sql)) NOT LIKE 'CREATE VIRTUAL%'")}
+            objects = connection.execute(
+                "SELECT l.name, l.type, m.sql FROM pragma_table_list AS l "
+                "LEFT JOIN sqlite_master AS m ON m.name = l.name "
+                "WHERE l.schema = 'main'").fetchall()
+            kinds = {_ascii_lower(name): kind for name, kind, _ in objects}
+            views = [name for name, kind, _ in objects if kind == "view"]
+            if views:
+                reasons.append(f"SQL view(s): {', '.join(map(str, views))}")
+            virtual = [name for name, kind, sql in objects if kind == "virtual"
+                       and not re.search(r"\bUSING\s+RTREE\s*\(", sql or "", re.IGNORECASE)]
+            if virtual:
+                reasons.append(f"virtual table(s): {', '.join(map(str, virtual))}")
+            generated = [f"{name}.{column[1]}" for name, kind, _ in objects if kind == "table"
+                         for column in connection.execute(
+                             "SELECT * FROM pragma_table_xinfo(?)", (name,))
+                         if column[6] in (2, 3)]
+            if generated:
+                reasons.append(f"generated column(s): {', '.join(generated)}")
+            if kinds.get("gpkg_contents") != "table":
+                reasons.append("no gpkg_contents table")
+            elif not reasons:
+                for (layer,) in connection.execute("SELECT table_name FROM gpkg_contents"):
+                    if kinds.get(_ascii_lower(layer)) != "table":
+                        reasons.append(f"layer {layer} is not a table")
         finally:
             connection.close()
-    return [str(name) for name in layers if name not in tables]
+    return reasons
 
 
 def _gpkg_features(data: bytes, file: str):
@@ -202,14 +234,13 @@ def _gpkg_features(data: bytes, file: str):
     if too_big:
         return None, [too_big]
     try:
-        views = _gpkg_views(data)
+        unsafe = _gpkg_unsafe(data)
     except sqlite3.Error as error:
         return None, [Problem(file, None, None, "a readable GeoPackage",
                               _short(" ".join(str(error).split())))]
-    if views:
-        return None, [Problem(file, None, "layers", "GeoPackage layers stored as tables",
-                              _short(f"layer(s) defined by an SQL view, not read: "
-                                     f"{', '.join(views)}"))]
+    if unsafe:
+        return None, [Problem(file, None, "layers", "a GeoPackage of plain tables",
+                              _short(f"{'; '.join(unsafe)}: not read"))]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -246,11 +277,30 @@ def _count_coordinates(geometry) -> int:
     while stack:
         item = stack.pop()
         if isinstance(item, list):
-            if item and all(isinstance(v, int | float) for v in item):
-                total += 1
+            if item and not any(isinstance(v, list) for v in item):
+                total += 1  # a position, whatever it holds (validation checks the numbers)
             else:
                 stack.extend(item)
     return total
+
+
+def densified_vertices(geometries) -> int:
+    """Vertices of the lines and polygon edges once split every :data:`DENSIFY_DEGREES`,
+    computed from the edge lengths (nothing is split).
+
+    >>> densified_vertices([shapely.LineString([(0, 0), (1, 0)]), shapely.Point(0, 0)])
+    20
+    """
+    parts = shapely.get_parts(np.asarray(list(geometries), dtype=object))
+    kinds = shapely.get_type_id(parts)
+    lines = np.concatenate([parts[(kinds == 1) | (kinds == 2)],
+                            shapely.get_parts(shapely.boundary(parts[kinds == 3]))])
+    if not lines.size:
+        return 0
+    xy, owner = shapely.get_coordinates(lines, return_index=True)
+    same = owner[1:] == owner[:-1]
+    steps = np.hypot(*(xy[1:] - xy[:-1]).T)[same]
+    return int(np.ceil(steps / DENSIFY_DEGREES).sum())
 
 
 def _over_limits(raw: list, file: str, counted_all: bool = True) -> Problem | None:
@@ -470,6 +520,14 @@ def read_bytes(data: bytes, file_name: str, layer: str | Layer | None = None, *,
         kept.append(feature)
     if layer is not None:
         problems.extend(_default_warnings(file, filled))
+    frame = features_to_frame(kept)
+    vertices = densified_vertices(frame.geometry.values) if len(frame) else 0
+    if vertices > MAX_DENSIFIED_VERTICES:
+        problems.append(Problem(
+            file, None, "geometry", f"lines and polygon edges short enough to measure: at most "
+            f"{MAX_DENSIFIED_VERTICES:,} vertices once split every {DENSIFY_DEGREES} degrees",
+            f"{vertices:,}: simplify or shorten the geometries first"))
+        return ReadResult(file, features_to_frame([]), tuple(problems), format=kind)
     swapped = 0 if swap else sum(_looks_swapped(f) for f in kept)
     if swapped:
         problems.append(Problem(file, None, "geometry.coordinates",
@@ -477,5 +535,5 @@ def read_bytes(data: bytes, file_name: str, layer: str | Layer | None = None, *,
                                 f"{swapped} point(s) outside it that fall inside once latitude "
                                 "and longitude are swapped: they look swapped; choose 'swap' "
                                 "to fix", severity="warning"))
-    return ReadResult(file, features_to_frame(kept), tuple(problems), tuple(kept),
+    return ReadResult(file, frame, tuple(problems), tuple(kept),
                       swap_suggested=bool(swapped), format=kind)

@@ -16,6 +16,7 @@ folium. Nothing here imports streamlit.
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
@@ -126,7 +127,8 @@ class ViewMemory(MacroElement):
     would tick every overlay again in the layer switcher and close the open popup. Added to
     the layer switcher, this remembers the overlays the user unticked (buffers by kind,
     whatever their radius) and the feature whose popup was open, and restores both once the
-    new layers are in. Nothing leaves the page; popups reopen from the same pre-escaped
+    new layers are in, if that feature is still drawn (a date or category filter may have
+    removed it). Nothing leaves the page; popups reopen from the same pre-escaped
     ``fp_popup`` text as the features' own popups.
     """
 
@@ -168,6 +170,9 @@ class ViewMemory(MacroElement):
                     }, 0);
                 });
             }
+            if (map._popup && map._popup.fpId && map.hasLayer(map._popup)) {
+                map.closePopup(map._popup);  // reopened last time: reopened below if still drawn
+            }
             if (state.popup) {
                 var wanted = state.popup, found = null;
                 map.eachLayer(function (layer) {
@@ -183,6 +188,8 @@ class ViewMemory(MacroElement):
                     popup.fpId = wanted;
                     state.reopened = true;
                     popup.openOn(map);
+                    // Closes with its feature (an unticked overlay, the next rerun).
+                    found.once("remove", function () { map.closePopup(popup); });
                 }
             }
         })({{ this._parent.get_name() }});
@@ -227,25 +234,28 @@ class _FrameMemo:
         self.budget = budget
         self.weight = 0
         self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
 
     def get(self, kind: str, frame, extra, compute, weight: int | None = None):
         key = (kind, id(frame), extra)
-        hit = self.items.get(key)
-        if hit is not None and hit[0] is frame:
-            self.items.move_to_end(key)
-            return hit[1]
+        with self.lock:  # shared by every session's script thread
+            hit = self.items.get(key)
+            if hit is not None and hit[0] is frame:
+                self.items.move_to_end(key)
+                return hit[1]
         value = compute()
         weight = len(frame) + 1 if weight is None else weight
         if weight > self.budget // 8:
             return value
-        old = self.items.pop(key, None)
-        if old is not None:
-            self.weight -= old[2]
-        self.items[key] = (frame, value, weight)
-        self.weight += weight
-        while len(self.items) > self.size or self.weight > self.budget:
-            _, (_, _, dropped) = self.items.popitem(last=False)
-            self.weight -= dropped
+        with self.lock:
+            old = self.items.pop(key, None)
+            if old is not None:
+                self.weight -= old[2]
+            self.items[key] = (frame, value, weight)
+            self.weight += weight
+            while self.items and (len(self.items) > self.size or self.weight > self.budget):
+                _, (_, _, dropped) = self.items.popitem(last=False)
+                self.weight -= dropped
         return value
 
 

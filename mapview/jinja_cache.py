@@ -12,6 +12,7 @@ original. The least recently used templates are dropped beyond :data:`MAX_TEMPLA
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 import jinja2
@@ -28,22 +29,26 @@ def install() -> None:
         return
     cache: OrderedDict = OrderedDict()
     total = 0
+    lock = threading.Lock()  # shared by every session's script thread
 
     def from_string(self, source, globals=None, template_class=None):
         nonlocal total
         if globals is not None or not isinstance(source, str) or len(source) > MAX_SOURCE_CHARS:
             return _original(self, source, globals, template_class)
         key = (id(self), template_class, source)
-        template = cache.get(key)
-        if template is None:
-            template = _original(self, source, None, template_class)
-            cache[key] = template
-            total += len(source)
-            while len(cache) > MAX_TEMPLATES or total > MAX_TOTAL_CHARS:
+        with lock:
+            template = cache.get(key)
+            if template is not None:
+                cache.move_to_end(key)
+                return template
+        template = _original(self, source, None, template_class)
+        with lock:
+            if key not in cache:
+                cache[key] = template
+                total += len(source)
+            while cache and (len(cache) > MAX_TEMPLATES or total > MAX_TOTAL_CHARS):
                 (_, _, dropped), _ = cache.popitem(last=False)
                 total -= len(dropped)
-        else:
-            cache.move_to_end(key)
         return template
 
     from_string.footprint_cached = True

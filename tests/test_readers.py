@@ -189,9 +189,44 @@ def test_a_geopackage_layer_defined_by_a_view_is_refused_not_read(tmp_path):
     # Reading a recursive view never ends: the server would hang on a 100 KB upload.
     result = read_bytes(endless_view_geopackage(tmp_path / "v.gpkg"), "v.gpkg", "sightings")
     assert [str(p) for p in result.errors] == [
-        "v.gpkg: field 'layers': expected GeoPackage layers stored as tables, found "
-        "'layer(s) defined by an SQL view, not read: endless'"]
+        "v.gpkg: field 'layers': expected a GeoPackage of plain tables, found "
+        "'SQL view(s): endless: not read'"]
     assert result.frame.empty
+
+
+def plain_geopackage(path: Path) -> Path:
+    gpd.GeoDataFrame({"name": ["x"]}, geometry=gpd.points_from_xy([-66.9], [10.5]),
+                     crs=4326).to_file(path, layer="base", driver="GPKG")
+    return path
+
+
+@pytest.mark.parametrize("sql,found", [
+    # gpkg_contents itself a slow view: the check must not query it.
+    ("ALTER TABLE gpkg_contents RENAME TO c0; CREATE VIEW gpkg_contents AS "
+     "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
+     "SELECT c0.* FROM c0, r;", "SQL view(s): gpkg_contents"),
+    # Another table GDAL reads, as a view.
+    ("ALTER TABLE gpkg_geometry_columns RENAME TO g0; "
+     "CREATE VIEW gpkg_geometry_columns AS SELECT * FROM g0;", "SQL view(s): gpkg_geometry"),
+    # A generated column computed on every read.
+    ("ALTER TABLE base ADD COLUMN big TEXT AS (hex(zeroblob(200000000)));",
+     "generated column(s): base.big"),
+], ids=["contents_view", "geometry_columns_view", "generated_column"])
+def test_geopackages_are_read_only_when_made_of_plain_tables(tmp_path, sql, found):
+    import sqlite3
+
+    path = plain_geopackage(tmp_path / "p.gpkg")
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA legacy_alter_table = ON")  # rename without rewriting triggers
+    connection.executescript("DROP TRIGGER IF EXISTS trigger_insert_feature_count_base; "
+                             "DROP TRIGGER IF EXISTS trigger_delete_feature_count_base;" + sql)
+    connection.commit()
+    connection.close()
+    result = read_bytes(path.read_bytes(), "p.gpkg", "sightings")
+    assert str(result.errors[0]).startswith(
+        f"p.gpkg: field 'layers': expected a GeoPackage of plain tables, found '{found}")
+    assert read_bytes(plain_geopackage(tmp_path / "q.gpkg").read_bytes(), "q.gpkg",
+                      "sightings").errors == ()
 
 
 def test_a_geopackage_with_too_many_features_is_refused(tmp_path):
@@ -270,3 +305,28 @@ def test_the_command_line_reads_csv_sightings(tmp_path):
 def test_readers_do_not_need_a_file_on_disk():
     assert read_bytes(io.BytesIO(b"name,lat,lon\nA,10.5,-66.9\n").getvalue(), "b.csv",
                       "sightings").errors == ()
+
+
+def test_positions_with_extra_values_still_count_towards_the_limit():
+    positions = [[-66.9, 10.5, "0"]] * (MAX_COORDINATES + 1)
+    result = read_bytes(fc({"type": "Feature", "properties": {"id": "x"},
+                            "geometry": {"type": "MultiPoint", "coordinates": positions}}),
+                        "a.geojson", "facilities")
+    assert result.frame.empty
+    assert "coordinate positions" in str(result.errors[0])
+
+
+def test_long_lines_are_limited_by_their_length_not_their_coordinates():
+    from analysis.nearest import DENSIFY_DEGREES as ANALYSIS_STEP
+    from layers.readers import DENSIFY_DEGREES, MAX_DENSIFIED_VERTICES
+
+    assert DENSIFY_DEGREES == ANALYSIS_STEP  # the limit measures what the analysis does
+    lines = [{"type": "Feature", "properties": {"id": f"l{i}"},
+              "geometry": {"type": "LineString",
+                           "coordinates": [[-179, -80 + i], [179, 80 - i]]}}
+             for i in range(20)]  # 40 coordinates, about 190,000 vertices once split
+    result = read_bytes(fc(*lines), "long.geojson", "facilities")
+    assert result.frame.empty
+    assert str(result.errors[0]).startswith(
+        f"long.geojson: field 'geometry': expected lines and polygon edges short enough to "
+        f"measure: at most {MAX_DENSIFIED_VERTICES:,} vertices")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 import pandas as pd
+import shapely
 import streamlit as st
 
 from analysis.report import escape_markdown
@@ -20,6 +21,11 @@ from ui.present import table_for_display
 TARGETS = ("sightings", "facilities")
 #: Features a session may add in all its uploads together (one file may hold as many).
 MAX_SESSION_FEATURES = MAX_FEATURES
+MAX_SESSION_COORDINATES = MAX_COORDINATES
+
+
+def _coordinates(frame) -> int:
+    return int(shapely.get_num_coordinates(frame.geometry.values).sum()) if len(frame) else 0
 
 
 def _problems_table(problems) -> pd.DataFrame:
@@ -29,13 +35,13 @@ def _problems_table(problems) -> pd.DataFrame:
          for p in problems]))
 
 
-def _taken_ids(target: str, uploads: dict, mode: str) -> set[str]:
+def _taken_ids(target: str, uploads: dict, mode: str, replacing: str) -> set[str]:
     frames, _, _ = shipped()
     taken = set()
     if mode == "add":
         taken |= {str(i) for i in frames[target]["id"]}
-        for upload in uploads.values():
-            if upload["target"] == target:
+        for name, upload in uploads.items():
+            if upload["target"] == target and name != replacing:
                 taken |= {str(i) for i in upload["frame"]["id"]}
     return taken
 
@@ -63,7 +69,8 @@ def upload_panel() -> None:
     data = file.getvalue()
     swap = st.session_state.get("upload_swap", False)
     result = read_bytes(data, file.name, target, swap=swap,
-                        existing_ids=_taken_ids(target, uploads, mode))
+                        existing_ids=_taken_ids(target, uploads, mode,
+                                                replacing=f"{target}: {file.name}"))
     valid, errors = len(result.frame), result.errors
     if result.swap_suggested or swap:
         st.checkbox("Swap latitude and longitude of the points that look swapped",
@@ -81,12 +88,18 @@ def upload_panel() -> None:
         return
     earlier = [name for name, u in uploads.items() if u["target"] == target]
     key = f"{target}: {file.name}"  # an upload of the same name is overwritten
-    kept = sum(len(u["frame"]) for name, u in uploads.items()
-               if name != key and not (mode == "replace" and name in earlier))
-    if kept + valid > MAX_SESSION_FEATURES:
-        st.error(f"This session already holds {kept:,} uploaded feature(s); with these "
-                 f"{valid:,} it would be over the limit of {MAX_SESSION_FEATURES:,}. Remove "
-                 "an earlier upload below, or choose 'replace'.")
+    staying = [u["frame"] for name, u in uploads.items()
+               if name != key and not (mode == "replace" and name in earlier)]
+    kept = sum(len(frame) for frame in staying)
+    kept_coordinates = sum(_coordinates(frame) for frame in staying)
+    coordinates = _coordinates(result.frame)
+    if kept + valid > MAX_SESSION_FEATURES or \
+            kept_coordinates + coordinates > MAX_SESSION_COORDINATES:
+        st.error(f"This session already holds {kept:,} uploaded feature(s) with "
+                 f"{kept_coordinates:,} coordinate positions; with these {valid:,} "
+                 f"({coordinates:,}) it would be over the limit of "
+                 f"{MAX_SESSION_FEATURES:,} features and {MAX_SESSION_COORDINATES:,} "
+                 "positions. Remove an earlier upload below, or choose 'replace'.")
         _list_uploads(uploads)
         return
     confirmed = True
@@ -100,10 +113,13 @@ def upload_panel() -> None:
         if mode == "replace":
             for name in earlier:
                 del uploads[name]
+        geojson = result.to_geojson()
         uploads[key] = {
             "target": target, "mode": mode, "frame": result.frame,
-            "geojson": result.to_geojson(), "file": file.name,
-            "digest": hashlib.sha256(data + str(swap).encode()).hexdigest(),
+            "geojson": geojson, "file": file.name,
+            # Of what is kept, not of the bytes: which features are kept also depends
+            # on the ids of the session's other uploads. Caches key on this.
+            "digest": hashlib.sha256(geojson.encode()).hexdigest(),
             "problems": [str(p) for p in result.problems],
         }
         st.success(f"Added. The map and the analysis now use your {target}.")
