@@ -63,15 +63,16 @@ def proximity_csv(result: ProximityResult) -> str:
                      "facilities_within", "radius_km"])
     for row in result.sightings.itertuples(index=False):
         writer.writerow([
-            _csv_safe(row.id), _csv_safe(row.nearest_facility_id), f"{row.distance_km:.3f}",
+            csv_safe(row.id), csv_safe(row.nearest_facility_id), f"{row.distance_km:.3f}",
             "true" if row.within_radius else "false",
-            ";".join(_csv_safe(i) for i in row.facilities_within), result.radius_km,
+            ";".join(csv_safe(i) for i in row.facilities_within), result.radius_km,
         ])
     return out.getvalue()
 
 
-def _csv_safe(value) -> str:
-    # Spreadsheet formula injection: a cell starting with = + - @ is run by Excel.
+def csv_safe(value) -> str:
+    """``value`` as text that a spreadsheet will not run as a formula (a leading apostrophe
+    before = + - @, tab or carriage return)."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 

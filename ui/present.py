@@ -8,7 +8,7 @@ import math
 import pandas as pd
 
 from analysis.nulls import NULL_MODELS
-from analysis.report import escape_markdown
+from analysis.report import csv_safe, escape_markdown
 from mapview.build import MapState
 
 CHANCE_PHRASES = {
@@ -96,17 +96,12 @@ def quoted(text: str) -> str:
     return text if text[:1] in "“\"" else f"“{text}”"
 
 
-#: A spreadsheet treats a cell starting with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _display_cell(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, list | dict):
         value = json.dumps(value, ensure_ascii=False)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return csv_safe(value)
 
 
 def table_for_display(table: pd.DataFrame) -> pd.DataFrame:
