@@ -26,6 +26,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import MacroElement
+from folium.utilities import camelize
 from jinja2 import Template
 from pyproj import Geod
 
@@ -200,13 +201,8 @@ class ViewMemory(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "ViewMemory"
-        self.popup_options = {**{_camel(k): v for k, v in POPUP_OPTIONS.items()},
+        self.popup_options = {**{camelize(k): v for k, v in POPUP_OPTIONS.items()},
                               "autoPan": False}
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def layer_control() -> folium.LayerControl:
