@@ -16,8 +16,6 @@ folium. Nothing here imports streamlit.
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,6 +32,7 @@ from analysis.geodesic import geodesic_buffer
 from layers.dates import overlaps
 from layers.registry import BY_NAME, PALETTE, Layer
 from mapview import assets, jinja_cache
+from mapview.lru import MISSING, BoundedLRU
 from mapview.safe import escape_text, safe_link
 
 jinja_cache.install()
@@ -213,7 +212,7 @@ def layer_control() -> folium.LayerControl:
 
 
 # --------------------------------------------------------------------------- helpers
-class _FrameMemo:
+class _FrameMemo(BoundedLRU):
     """Results computed from a frame, kept while the same frame object is passed again.
 
     The app shares its loaded frames between reruns (never modified), so what is derived
@@ -226,32 +225,17 @@ class _FrameMemo:
     """
 
     def __init__(self, size: int = 256, budget: int = 400_000):
-        self.size = size
-        self.budget = budget
-        self.weight = 0
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
+        super().__init__(size, budget)
 
     def get(self, kind: str, frame, extra, compute, weight: int | None = None):
         key = (kind, id(frame), extra)
-        with self.lock:  # shared by every session's script thread
-            hit = self.items.get(key)
-            if hit is not None and hit[0] is frame:
-                self.items.move_to_end(key)
-                return hit[1]
+        hit = self.lookup(key)
+        if hit is not MISSING and hit[0] is frame:
+            return hit[1]
         value = compute()
         weight = len(frame) + 1 if weight is None else weight
-        if weight > self.budget // 8:
-            return value
-        with self.lock:
-            old = self.items.pop(key, None)
-            if old is not None:
-                self.weight -= old[2]
-            self.items[key] = (frame, value, weight)
-            self.weight += weight
-            while self.items and (len(self.items) > self.size or self.weight > self.budget):
-                _, (_, _, dropped) = self.items.popitem(last=False)
-                self.weight -= dropped
+        if weight <= self.budget // 8:
+            self.store(key, (frame, value), weight)
         return value
 
 

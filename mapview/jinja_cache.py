@@ -12,10 +12,9 @@ original. The least recently used templates are dropped beyond :data:`MAX_TEMPLA
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import jinja2
+
+from mapview.lru import BoundedLRU
 
 MAX_TEMPLATES = 512
 MAX_SOURCE_CHARS = 256_000
@@ -27,29 +26,14 @@ def install() -> None:
     """Idempotently install the cache."""
     if getattr(jinja2.Environment.from_string, "footprint_cached", False):
         return
-    cache: OrderedDict = OrderedDict()
-    total = 0
-    lock = threading.Lock()  # shared by every session's script thread
+    cache = BoundedLRU(MAX_TEMPLATES, MAX_TOTAL_CHARS)  # weight: the source's length
 
     def from_string(self, source, globals=None, template_class=None):
-        nonlocal total
         if globals is not None or not isinstance(source, str) or len(source) > MAX_SOURCE_CHARS:
             return _original(self, source, globals, template_class)
-        key = (id(self), template_class, source)
-        with lock:
-            template = cache.get(key)
-            if template is not None:
-                cache.move_to_end(key)
-                return template
-        template = _original(self, source, None, template_class)
-        with lock:
-            if key not in cache:
-                cache[key] = template
-                total += len(source)
-            while cache and (len(cache) > MAX_TEMPLATES or total > MAX_TOTAL_CHARS):
-                (_, _, dropped), _ = cache.popitem(last=False)
-                total -= len(dropped)
-        return template
+        return cache.cached((id(self), template_class, source),
+                            lambda: _original(self, source, None, template_class),
+                            weight=len(source))
 
     from_string.footprint_cached = True
     jinja2.Environment.from_string = from_string

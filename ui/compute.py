@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import streamlit as st
 
 from analysis import nulls
 from analysis.proximity import proximity_table
 from analysis.stats import location_uncertainty, radius_sweep, simulate_null
 from mapview.build import MapState, analysis_subset, filter_by_date
+from mapview.lru import BoundedLRU
 from ui.data import working_frames, working_version
 from ui.settings import SETTINGS
 
@@ -52,7 +50,7 @@ def proximity(state: MapState):
     return _proximity(_key(state), state.radius_km, state)
 
 
-class _Results:
+class _Results(BoundedLRU):
     """Simulation results shared by every session, least recently used dropped first.
 
     Like ``st.cache_resource``, but a page can pass a progress callback that runs only when
@@ -61,25 +59,8 @@ class _Results:
     units of the ``weight`` given with each result (about one per stored number).
     """
 
-    def __init__(self, size: int, budget: int):
-        self.size, self.budget, self.weight = size, budget, 0
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
     def get(self, key, compute, weight: int = 1_000):
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key][0]
-        value = compute()  # outside the lock: sessions computing other keys are not held up
-        with self.lock:
-            if key not in self.items and weight <= self.budget:
-                self.items[key] = (value, weight)
-                self.weight += weight
-            while len(self.items) > self.size or self.weight > self.budget:
-                _, (_, dropped) = self.items.popitem(last=False)
-                self.weight -= dropped
-        return value
+        return self.cached(key, compute, weight)
 
 
 _RESULTS = _Results(size=128, budget=3 * MAX_DRAWS)
