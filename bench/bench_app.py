@@ -24,13 +24,11 @@ Run with ``make bench`` or ``.venv/bin/python bench/bench_app.py``.
 from __future__ import annotations
 
 import json
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,6 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from mapview import assets  # noqa: E402
+from ui.serve import free_port, healthy  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -124,20 +123,6 @@ def write_baseline(folder: Path) -> Path:
     return app
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @contextmanager
 def server(app: Path):
     """Run `streamlit run app` from the app's folder; yield (base URL, start time)."""
@@ -151,7 +136,7 @@ def server(app: Path):
                                stderr=subprocess.PIPE)
     try:
         deadline = started + TIMEOUT_MS / 1000
-        while not healthy(url):
+        while not healthy(url, timeout=1):
             if process.poll() is not None or time.perf_counter() > deadline:
                 raise RuntimeError(f"{app} did not start: {process.stderr.read().decode()}")
             time.sleep(0.02)

@@ -9,7 +9,25 @@ A plain ``streamlit run app.py`` works too; only that first deep link differs.
 
 from __future__ import annotations
 
+import socket
 import sys
+import urllib.request
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (for test and benchmark servers)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def healthy(url: str, timeout: float = 2) -> bool:
+    """Whether the Streamlit server at ``url`` answers its health check."""
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def main(argv: list[str] | None = None) -> None:

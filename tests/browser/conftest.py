@@ -10,14 +10,14 @@ is set.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from ui.serve import free_port, healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -58,20 +58,6 @@ STATE_RECORDER = """
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if CHROMIUM.exists():
@@ -86,7 +72,7 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def app_url(chromium_path, tmp_path_factory):
     """Start `streamlit run app.py` on a free port; yield its base URL; stop it."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     command = [sys.executable, "-m", "ui.serve",
@@ -97,7 +83,7 @@ def app_url(chromium_path, tmp_path_factory):
         server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not _healthy(url):
+        while not healthy(url):
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not become healthy at {url}/_stcore/health "
                             f"(exit code {server.returncode}); log:\n"
