@@ -7,7 +7,7 @@ import streamlit as st
 from analysis.nulls import NULL_MODELS
 from analysis.report import methodology_markdown, proximity_csv
 from ui import compute, exports
-from ui.settings import SETTINGS
+from ui.settings import INT_RANGES, SETTINGS
 from ui.state import current
 
 choices = current()
@@ -24,10 +24,10 @@ st.markdown(
 st.markdown(f"**Null model, in plain words:** {model.plain_words}")
 
 left, right = st.columns(2)
-simulations = left.number_input("Simulations", 99, 99_999, SETTINGS["simulations"].default,
-                                step=100, key="simulations", bind="query-params",
-                                help=SETTINGS["simulations"].help)
-seed = right.number_input("Seed", 0, 2**31 - 1, SETTINGS["seed"].default, key="seed",
+simulations = left.number_input("Simulations", *INT_RANGES["simulations"],
+                                SETTINGS["simulations"].default, step=100, key="simulations",
+                                bind="query-params", help=SETTINGS["simulations"].help)
+seed = right.number_input("Seed", *INT_RANGES["seed"], SETTINGS["seed"].default, key="seed",
                           bind="query-params", help=SETTINGS["seed"].help)
 
 if facilities.empty or sightings.empty:

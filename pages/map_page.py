@@ -18,9 +18,8 @@ proximity = compute.proximity(state)
 nearest = ({row["id"]: row for row in proximity.sightings.to_dict("records")}
            if proximity is not None else {})
 too_many = compute.sample_size_problem(state, choices.null)
-simulations = url_int("simulations", 99, 99_999)  # as on the Analysis page
-result = None if too_many else compute.test(state, choices.null, simulations,
-                                            url_int("seed", 0, 2**31 - 1))
+result = None if too_many else compute.test(  # the Analysis page's simulations and seed
+    state, choices.null, url_int("simulations"), url_int("seed"))
 line = too_many or result_line(result, state, choices.null)
 
 overlay = None

@@ -47,13 +47,16 @@ SETTINGS = {
 }
 
 RADIUS_MIN_KM, RADIUS_MAX_KM = 1, 300
+#: Bounds of the Analysis page's number inputs (and of the same URL values on the Map page).
+INT_RANGES = {"simulations": (99, 99_999), "seed": (0, 2**31 - 1)}
 
 
-def url_int(name: str, low: int, high: int) -> int:
+def url_int(name: str) -> int:
     """An integer setting from the URL (the Analysis page's inputs), or its default when the
     URL has none or a bad one, so the Map page's result matches the Analysis page's."""
     import streamlit as st
 
+    low, high = INT_RANGES[name]
     try:
         value = int(st.query_params.get(name, SETTINGS[name].default))
     except (TypeError, ValueError):
