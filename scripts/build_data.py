@@ -367,6 +367,28 @@ def flights() -> list[dict]:
     origin_note = "Moscow airport not named in the source: drawn from the city's GeoNames point"
     military_quote = cite(MEDUZA, "Two Il-62 planes (RA-86496 and (RA-86572) and an An-124 "
                           "Ruslan (RA-82035) have been to Caracas several times")
+
+    def seen_at_caracas(registration, short_type, aircraft_type):
+        """A military aircraft the locals saw at Caracas: no origin in the source."""
+        return flight(
+            f"flight-{registration.lower()}-caracas",
+            [caracas_airport],
+            name=f"{short_type} {registration} at Caracas, December 2018 to March 2019",
+            confidence="reported",
+            location_precision_km=30,
+            date_start="2018-12",
+            date_end="2019-03",
+            registration=registration,
+            aircraft_type=aircraft_type,
+            operator="Russian military (unit not named in the source)",
+            origin=None,
+            destination="Caracas (drawn at Maiquetía, SVMI)",
+            route_note="Origin not in the source: shown as its destination only",
+            description="Seen at Caracas several times; Twitter posts from locals in December "
+            "and March.",
+            sources=[military_quote],
+        )
+
     return [
         flight(
             "flight-ra-86496-2019-02",
@@ -387,42 +409,8 @@ def flights() -> list[dict]:
             sources=[cite(MEDUZA, "According to ADS-B Exchange, in February, an Il-62 airplane "
                           "(RA-86496) flew from Moscow to Venezuela"), military_quote],
         ),
-        flight(
-            "flight-ra-86572-caracas",
-            [caracas_airport],
-            name="Il-62 RA-86572 at Caracas, December 2018 to March 2019",
-            confidence="reported",
-            location_precision_km=30,
-            date_start="2018-12",
-            date_end="2019-03",
-            registration="RA-86572",
-            aircraft_type="Ilyushin Il-62",
-            operator="Russian military (unit not named in the source)",
-            origin=None,
-            destination="Caracas (drawn at Maiquetía, SVMI)",
-            route_note="Origin not in the source: shown as its destination only",
-            description="Seen at Caracas several times; Twitter posts from locals in December "
-            "and March.",
-            sources=[military_quote],
-        ),
-        flight(
-            "flight-ra-82035-caracas",
-            [caracas_airport],
-            name="An-124 RA-82035 at Caracas, December 2018 to March 2019",
-            confidence="reported",
-            location_precision_km=30,
-            date_start="2018-12",
-            date_end="2019-03",
-            registration="RA-82035",
-            aircraft_type="Antonov An-124 Ruslan",
-            operator="Russian military (unit not named in the source)",
-            origin=None,
-            destination="Caracas (drawn at Maiquetía, SVMI)",
-            route_note="Origin not in the source: shown as its destination only",
-            description="Seen at Caracas several times; Twitter posts from locals in December "
-            "and March.",
-            sources=[military_quote],
-        ),
+        seen_at_caracas("RA-86572", "Il-62", "Ilyushin Il-62"),
+        seen_at_caracas("RA-82035", "An-124", "Antonov An-124 Ruslan"),
         flight(
             "flight-vp-bjl-2019-01-22",
             [airport("MUVR")],
