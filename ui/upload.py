@@ -46,6 +46,12 @@ def _taken_ids(target: str, uploads: dict, mode: str, replacing: str) -> set[str
     return taken
 
 
+@st.cache_data(show_spinner="Reading your file…", max_entries=4)
+def _read(data: bytes, name: str, target: str, swap: bool, existing_ids: frozenset):
+    """The file read and validated once, not again on every rerun of the Data page."""
+    return read_bytes(data, name, target, swap=swap, existing_ids=existing_ids)
+
+
 def upload_panel() -> None:
     """Draw the upload form and the list of this session's uploads."""
     uploads: dict = st.session_state.setdefault("uploads", {})
@@ -68,9 +74,9 @@ def upload_panel() -> None:
         return
     data = file.getvalue()
     swap = st.session_state.get("upload_swap", False)
-    result = read_bytes(data, file.name, target, swap=swap,
-                        existing_ids=_taken_ids(target, uploads, mode,
-                                                replacing=f"{target}: {file.name}"))
+    result = _read(data, file.name, target, swap,
+                   frozenset(_taken_ids(target, uploads, mode,
+                                        replacing=f"{target}: {file.name}")))
     valid, errors = len(result.frame), result.errors
     if result.swap_suggested or swap:
         st.checkbox("Swap latitude and longitude of the points that look swapped",
