@@ -12,6 +12,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 import shapely.geometry
 
@@ -113,6 +114,38 @@ def filter_categories(frame: gpd.GeoDataFrame, categories) -> gpd.GeoDataFrame:
         return frame.reset_index(drop=True)
     keep = frame["category"].isin(list(categories))
     return frame[keep].reset_index(drop=True)
+
+
+def placed_at_facility(frame) -> pd.Series:
+    """Rows whose ``placement`` is ``at_facility`` (placed at a facility by construction).
+
+    Examples
+    --------
+    >>> frame = gpd.GeoDataFrame({"placement": ["independent", "at_facility", None]},
+    ...                          geometry=gpd.points_from_xy([0, 1, 2], [0, 1, 2]))
+    >>> placed_at_facility(frame).tolist()
+    [False, True, False]
+    """
+    if "placement" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame["placement"].eq("at_facility").fillna(False).astype(bool)
+
+
+def counted_sightings(frame, include_at_facility: bool = False):
+    """The sightings the test counts: those placed at a facility by construction are left
+    out unless ``include_at_facility`` (see ``data/README.md``, ``placement``).
+
+    Examples
+    --------
+    >>> frame = gpd.GeoDataFrame({"placement": ["independent", "at_facility"]},
+    ...                          geometry=gpd.points_from_xy([0, 1], [0, 1]))
+    >>> len(counted_sightings(frame)), len(counted_sightings(frame, True))
+    (1, 2)
+    """
+    if include_at_facility:
+        return frame
+    mask = placed_at_facility(frame)
+    return frame if not mask.any() else frame[~mask]
 
 
 def union_boundary(frame) -> shapely.Geometry:

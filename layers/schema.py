@@ -125,9 +125,28 @@ class FacilityProperties(StoryProperties):
     sector: NonEmpty
 
 
+PLACEMENTS = ("independent", "at_facility")
+Placement = Literal["independent", "at_facility"]
+
+
 class SightingProperties(StoryProperties):
     category: Literal["sighting", "insider_account"]
     people: Annotated[int, Field(ge=0, le=10_000_000)] | None
+    #: How the sighting's place relates to a facility. ``independent``: placed where the
+    #: report puts the people, whatever is nearby. ``at_facility``: placed at a facility
+    #: because the report is about being there (a visit to it, a job guarding it), so its
+    #: distance to that facility is 0 by construction and says nothing about proximity.
+    placement: Placement = "independent"
+    placement_facility: Slug | None = None
+
+    @model_validator(mode="after")
+    def _placement_names_facility(self):
+        if self.placement == "at_facility" and not self.placement_facility:
+            raise ValueError("placement 'at_facility' needs placement_facility (the "
+                             "facility's id)")
+        if self.placement == "independent" and self.placement_facility:
+            raise ValueError("placement_facility is only for placement 'at_facility'")
+        return self
 
 
 class FlightProperties(StoryProperties):

@@ -245,6 +245,14 @@ def facilities() -> list[dict]:
 
 # --------------------------------------------------------------------------- sightings
 def sightings() -> list[dict]:
+    features = _sightings()
+    for feature in features:  # explicit in the file: how each place relates to a facility
+        feature["properties"].setdefault("placement", "independent")
+        feature["properties"].setdefault("placement_facility", None)
+    return features
+
+
+def _sightings() -> list[dict]:
     coro_airport = airport("SVCR")
     return [
         point_feature(
@@ -282,6 +290,8 @@ def sightings() -> list[dict]:
                 "the Amuay refinery."
             ),
             people=None,
+            placement="at_facility",
+            placement_facility="amuay-refinery",
             sources=[cite(MEDUZA, "Ocando confirmed that the Russian advisers payed a visit "
                           "to Amuay.")],
         ),
@@ -341,6 +351,8 @@ def sightings() -> list[dict]:
                 "default: he was placed at the asset by his job, not seen near it."
             ),
             people=1,
+            placement="at_facility",
+            placement_facility="rosneft-office-caracas",
             sources=[cite(MEDUZA, "Anatoly spent a year and a half living at Rosneft’s "
                           "high-rise building in Caracas.")],
         ),

@@ -1,0 +1,128 @@
+"""How results are written for readers: one formatter for p and shares, and the headline.
+
+Every page, export and command that prints a p-value goes through :func:`format_p`, so the
+same result reads the same everywhere: two significant digits, and "< 0.001" below 0.001
+(with 9,999 simulations the smallest possible p is 0.0001; more digits would be noise).
+"""
+
+from __future__ import annotations
+
+import math
+
+#: Below this a p-value is written "< 0.001".
+SMALLEST_SHOWN_P = 0.001
+
+#: What p means and what it does not, in plain words (shown under every headline).
+P_MEANING = (
+    "p is the share of random draws under the chance model that come out at least as close "
+    "to the assets as the real sightings. It is not the chance that the pattern is a "
+    "coincidence, and it says nothing about why the sightings are where they are."
+)
+
+#: How each null model is named inside a sentence ("random towns come out at least as ...").
+CHANCE_SUBJECTS = {
+    "towns": "random Venezuelan towns",
+    "towns_weighted": "random Venezuelan towns picked in proportion to population",
+    "uniform": (
+        "random points anywhere in Venezuela (a weak comparison, since most of the country "
+        "is empty, so almost any real set of places looks clustered against it)"
+    ),
+}
+
+#: Null models whose results must never be quoted without their warning.
+WEAK_NULLS = frozenset({"uniform"})
+
+
+def format_p(p: float) -> str:
+    """A p-value as text: two significant digits, "< 0.001" below 0.001.
+
+    Examples
+    --------
+    >>> format_p(0.04421), format_p(0.1822), format_p(0.0005), format_p(1.0)
+    ('0.044', '0.18', '< 0.001', '1')
+    >>> format_p(0.001), format_p(0.0999)
+    ('0.001', '0.1')
+    """
+    p = float(p)
+    if not math.isfinite(p) or p < 0 or p > 1:
+        raise ValueError(f"a p-value is between 0 and 1, got {p!r}")
+    if p < SMALLEST_SHOWN_P:
+        return "< 0.001"
+    text = f"{p:.2g}"
+    if "e" in text:  # cannot happen above 0.001, but never print 1e-03
+        text = f"{p:.4f}".rstrip("0").rstrip(".")
+    return text
+
+
+def p_equals(p: float) -> str:
+    """'p = 0.044' or 'p < 0.001'.
+
+    >>> p_equals(0.044), p_equals(0.0001)
+    ('p = 0.044', 'p < 0.001')
+    """
+    text = format_p(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
+def format_share(share: float) -> str:
+    """A share of draws as a percentage a reader can picture.
+
+    >>> format_share(0.0243), format_share(0.5), format_share(0.0004), format_share(0)
+    ('2.4%', '50%', 'less than 0.1%', 'none')
+    """
+    share = float(share)
+    if share <= 0:
+        return "none"
+    if share < 0.001:
+        return "less than 0.1%"
+    percent = share * 100
+    return f"{percent:.2g}%" if percent < 10 else f"{percent:.0f}%"
+
+
+def p_range(low: float, high: float) -> str:
+    """'p = 0.08 to 0.37' (one formatter for both ends).
+
+    >>> p_range(0.0807, 0.3739), p_range(0.0004, 0.05), p_range(0.2, 0.2)
+    ('p = 0.081 to 0.37', 'p < 0.001 to 0.05', 'p = 0.2')
+    """
+    if format_p(low) == format_p(high):
+        return p_equals(low)
+    start = format_p(low)
+    return f"p {start} to {format_p(high)}" if start.startswith("<") \
+        else f"p = {start} to {format_p(high)}"
+
+
+def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: str,
+             global_p: float | None, r_min_km: float | None, r_max_km: float | None,
+             single_radius_p: tuple[float, float] | None, independent: bool = True,
+             target: str = "a Russian-financed asset") -> str:
+    """The sentence a reporter can print: the count, the global test, the spread.
+
+    The count is at the chosen radius; the test is over all radii at once, so it does not
+    depend on that choice; the spread shows what one radius alone could have said. A weak
+    null model's warning is part of the same sentence as its result.
+
+    Examples
+    --------
+    >>> print(headline(observed_within=2, n_sightings=3, radius_km=50, null="towns",
+    ...                global_p=0.0243, r_min_km=20, r_max_km=300,
+    ...                single_radius_p=(0.0807, 0.3739)))  # doctest: +NORMALIZE_WHITESPACE
+    2 of 3 independent sightings lie within 50 km of a Russian-financed asset. Across all
+    radii from 20 to 300 km, random Venezuelan towns come out at least as close in 2.4% of
+    draws (global test, p = 0.024); single-radius results range from p = 0.081 to 0.37.
+    """
+    kind = "independent sightings" if independent else "sightings"
+    if n_sightings == 1:
+        kind = kind.removesuffix("s")
+    verb = "lies" if observed_within == 1 and n_sightings == 1 else "lie"
+    text = (f"{observed_within} of {n_sightings} {kind} {verb} within {radius_km:g} km of "
+            f"{target}.")
+    if global_p is None:
+        return text
+    subject = CHANCE_SUBJECTS.get(null, f"random draws from the {null} model")
+    text += (f" Across all radii from {r_min_km:g} to {r_max_km:g} km, {subject} come out "
+             f"at least as close in {format_share(global_p)} of draws (global test, "
+             f"{p_equals(global_p)})")
+    if single_radius_p is not None:
+        text += f"; single-radius results range from {p_range(*single_radius_p)}"
+    return text + "."
