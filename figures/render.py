@@ -126,7 +126,8 @@ def render_figure(
     if test_result is None:
         test_result = _run_test(data, state, null, simulations, seed)
     title_text = literal(title, LIMITS["title"]) or DEFAULT_TITLE
-    subtitle_text = literal(subtitle if subtitle is not None else _default_subtitle(state),
+    subtitle_text = literal(subtitle if subtitle is not None
+                            else _default_subtitle(state, data.shown.get("sightings")),
                             LIMITS["subtitle"])
     credit = credits.credit_text(
         credits.publishers(*data.story_frames()),
@@ -293,16 +294,17 @@ def _run_test(data: _Data, state: MapState, null: str, simulations, seed):
         rng=default("seed") if seed is None else seed, boundary=boundary)
 
 
-def _default_subtitle(state: MapState) -> str:
+def _default_subtitle(state: MapState, sightings=None) -> str:
+    """What the figure shows; the dates name sightings kept only through a coarse date."""
+    from layers.dates import range_text  # kept here: this change touches this function only
+
     rings = (f" Circles: {state.radius_km:g} km around each "
              f"{state.buffer_around.removesuffix('s')}."
              if state.buffer_around in ("sightings", "facilities") and state.radius_km > 0
              else "")
-    dates = ""
-    if state.date_start or state.date_end:
-        dates = (f" Dates: {state.date_start or 'any'} to {state.date_end or 'any'}.")
+    dates = range_text(sightings, state.date_start, state.date_end)
     return ("Reported sightings of Russian specialists and Russian-financed business assets."
-            + rings + dates)
+            + rings + (" " + dates if dates else ""))
 
 
 # --------------------------------------------------------------------------- drawing

@@ -8,8 +8,8 @@ from datetime import date
 import streamlit as st
 
 from analysis.nulls import NULL_MODELS
-from layers.dates import feature_span
-from mapview.build import BASEMAP_LABELS, MapState
+from layers.dates import feature_span, precision_summary
+from mapview.build import BASEMAP_LABELS, MapState, filter_by_date
 from ui.data import working_version
 from ui.settings import RADIUS_MAX_KM, RADIUS_MIN_KM, SETTINGS
 
@@ -57,6 +57,15 @@ def _help(name: str) -> str:
     return SETTINGS[name].help
 
 
+def _dates_help(sightings) -> str:
+    """The date setting's help, with how precisely the current sightings are dated."""
+    text = (f"{_help('dates')} Sightings dated only to a month or a year are kept when that "
+            "month or year overlaps the range, even if the range covers only part of it.")
+    if sightings is None:
+        return text
+    return f"{text} Current data: {precision_summary(sightings)}"
+
+
 def sidebar(frames) -> Choices:
     """Draw the shared sidebar and return the choices (all bound to URL parameters)."""
     bar = st.sidebar
@@ -74,9 +83,13 @@ def sidebar(frames) -> Choices:
                               key="layers",
                               bind="query-params", help=_help("layers"))
     first, last = date_extent(frames)
+    sightings = frames.get("sightings")
     dates = bar.slider("Dates (sightings and flights)", first, last, (first, last),
                        format="YYYY-MM-DD", key="dates", bind="query-params",
-                       help=_help("dates"))
+                       help=_dates_help(sightings))
+    if sightings is not None:
+        bar.caption(precision_summary(filter_by_date(sightings, dates[0], dates[1]),
+                                      dates[0], dates[1]))
     with bar.expander("What is counted"):
         facility_categories = st.multiselect(
             "Facility categories", FACILITY_CATEGORIES,
@@ -86,7 +99,6 @@ def sidebar(frames) -> Choices:
             "Sighting categories", SIGHTING_CATEGORIES,
             default=SETTINGS["sighting_categories"].default, key="sighting_categories",
             bind="query-params", help=_help("sighting_categories"))
-    sightings = frames.get("sightings")
     ids = ["none"] + (list(sightings["id"]) if sightings is not None else [])
     selected = bar.selectbox("Selected sighting", ids, key="selected", bind="query-params",
                              help=_help("selected"))
