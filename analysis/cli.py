@@ -12,12 +12,22 @@ from pathlib import Path
 
 import shapely
 
-from .io import InputError, filter_categories, read_feature_file, union_boundary
+from .envelope import DEFAULT_R_MAX_KM, R_MIN_RULE, global_test, r_min_from_precision
+from .io import (
+    InputError,
+    counted_sightings,
+    filter_categories,
+    placed_at_facility,
+    read_feature_file,
+    union_boundary,
+)
 from .nulls import NULL_MODELS
 from .proximity import proximity_table
 from .report import DataDescription, methodology_markdown, proximity_csv, proximity_markdown
+from .robustness import ROBUSTNESS_RADII_KM, robustness, single_radius_spread
 from .settings import REPO_ROOT, SETTINGS, default
-from .stats import location_uncertainty, proximity_test, radius_sweep
+from .stats import location_uncertainty, radius_sweep, simulate_null
+from .wording import P_MEANING, headline
 
 EXIT_BAD_INPUT = 2
 
@@ -76,12 +86,33 @@ def build_parser() -> argparse.ArgumentParser:
                       help="also sweep radii from 1 to 300 km with the null's 95%% envelope")
     test.add_argument("--uncertainty", type=int, default=default("uncertainty_repeats"),
                       metavar="M", help=_help("uncertainty_repeats"))
+    test.add_argument("--global", dest="global_test", action="store_true",
+                      help="also run the global envelope test over every whole radius from "
+                           "--r-min to --r-max (extreme rank length; no radius is chosen)")
+    test.add_argument("--r-min", type=float, default=None, metavar="KM",
+                      help="smallest radius of the global test (default: from location "
+                           "precision, the median over counted sightings of their precision "
+                           "plus their nearest facility's, rounded up)")
+    test.add_argument("--r-max", type=float, default=DEFAULT_R_MAX_KM, metavar="KM",
+                      help=f"largest radius of the global test (default: {DEFAULT_R_MAX_KM})")
+    test.add_argument("--robustness", action="store_true",
+                      help="also run the robustness panel: every null model, radii "
+                           "10/25/50/100/200 km and the global test, with and without "
+                           "location jitter, leaving each sighting out in turn")
+    _include_at_facility(test)
     test.add_argument("--format", choices=["json", "markdown"], default="json")
     _figure_parser(commands)
     return parser
 
 
 STORY_LAYERS = ("orinoco_mining_arc", "flights", "facilities", "sightings")
+
+
+def _include_at_facility(parser) -> None:
+    parser.add_argument("--include-at-facility", action="store_true",
+                        help="count sightings placed at a facility by construction "
+                             "(placement 'at_facility', e.g. a reported visit to it); they "
+                             "are left out by default")
 
 
 def _figure_parser(commands) -> None:
@@ -164,39 +195,111 @@ def run_proximity(args) -> str:
     return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
+def _read_boundary(path: Path):
+    frame = read_feature_file(path)
+    try:
+        boundary = union_boundary(frame)
+    except ValueError as error:
+        raise InputError(path, str(error)) from None
+    shapely.prepare(boundary)
+    return boundary
+
+
 def run_test(args) -> str:
     facilities = _load(args.facilities, _categories(args.facility_category,
                                                     "facility_category"), "facilities")
-    sightings = _load(args.sightings, _categories(args.sighting_category,
-                                                  "sighting_category"), "sightings")
+    all_sightings = _load(args.sightings, _categories(args.sighting_category,
+                                                      "sighting_category"), "sightings")
+    sightings = counted_sightings(all_sightings, args.include_at_facility)
+    left_out = [str(i) for i in all_sightings.loc[placed_at_facility(all_sightings), "id"]] \
+        if not args.include_at_facility and "id" in all_sightings else []
+    if len(sightings) == 0:
+        raise InputError(args.sightings, "every sighting left is placed at a facility by "
+                         "construction (placement 'at_facility'); use --include-at-facility "
+                         "to count them")
     boundary = None
-    if NULL_MODELS[args.null].needs_boundary:
-        frame = read_feature_file(args.boundary)
-        try:
-            boundary = union_boundary(frame)
-        except ValueError as error:
-            raise InputError(args.boundary, str(error)) from None
-        shapely.prepare(boundary)
+    if NULL_MODELS[args.null].needs_boundary or args.robustness:
+        boundary = _read_boundary(args.boundary)
     options = dict(null=args.null, rng=args.seed, boundary=boundary)
-    result = proximity_test(facilities, sightings, args.radius_km,
-                            simulations=args.simulations, **options)
+    simulated = simulate_null(facilities, sightings, simulations=args.simulations, **options)
+    result = simulated.evaluate(args.radius_km)
+    r_min = args.r_min if args.r_min is not None else r_min_from_precision(facilities,
+                                                                           sightings)
+    global_result = global_test(simulated, r_min, args.r_max) \
+        if args.global_test or args.robustness or args.format == "markdown" else None
+    panel = robustness(facilities, all_sightings, null=args.null,
+                       simulations=args.simulations, rng=args.seed, boundary=boundary,
+                       r_min_km=r_min, r_max_km=args.r_max,
+                       include_at_facility=args.include_at_facility) \
+        if args.robustness else None
     sweep = radius_sweep(facilities, sightings, simulations=args.simulations,
                          **options) if args.sweep else None
     uncertainty = location_uncertainty(
         facilities, sightings, args.radius_km, repeats=args.uncertainty,
         simulations=default("uncertainty_simulations"), **options,
     ) if args.uncertainty > 0 else None
+    spread = single_radius_spread(simulated)
+    others = None
+    if global_result is not None:
+        quick = panel or robustness(
+            facilities, all_sightings, null=args.null, simulations=args.simulations,
+            rng=args.seed, boundary=boundary if boundary is not None else _quiet_boundary(args),
+            r_min_km=r_min, r_max_km=args.r_max, include_at_facility=args.include_at_facility,
+            jitter_repeats=0, leave_one_out=False, both_choices=False)
+        others = quick.global_by_null()
+    line = headline(observed_within=result.observed_within, n_sightings=result.n_sightings,
+                    radius_km=result.radius_km, null=args.null,
+                    global_p=global_result.p_value if global_result else None,
+                    r_min_km=global_result.r_min_km if global_result else None,
+                    r_max_km=global_result.r_max_km if global_result else None,
+                    single_radius_p=spread, independent=not args.include_at_facility,
+                    target=_target(args), other_nulls=others)
     if args.format == "markdown":
         return methodology_markdown(result, _describe(args, facilities, sightings),
-                                    sweep, uncertainty)
+                                    sweep, uncertainty, global_result=global_result,
+                                    panel=panel, headline=line, left_out=left_out)
     out = result.to_dict()
+    out["headline"] = line
+    out["p_value_meaning"] = P_MEANING
     out["facilities_file"] = _display_path(args.facilities)
     out["sightings_file"] = _display_path(args.sightings)
+    out["include_at_facility"] = bool(args.include_at_facility)
+    out["left_out_at_facility"] = left_out
+    out["single_radius_p_range"] = {"radii_km": list(ROBUSTNESS_RADII_KM),
+                                    "p_min": spread[0], "p_max": spread[1]}
+    if global_result is not None and args.global_test:
+        out["global"] = global_result.to_dict()
+        out["global"]["r_min_rule"] = (
+            "given with --r-min" if args.r_min is not None else R_MIN_RULE)
+    if panel is not None:
+        data = panel.to_dict()
+        out["robustness"] = data["robustness"]
+        out["robustness_summary"] = data["summary"]
+        out["robustness_settings"] = data["settings"]
+        if "summary_other_at_facility_choice" in data:
+            out["robustness_summary_other_at_facility_choice"] = \
+                data["summary_other_at_facility_choice"]
+        out["robustness_skipped"] = data["skipped"]
     if sweep is not None:
         out["sweep"] = sweep.to_dict()
     if uncertainty is not None:
         out["uncertainty"] = uncertainty.to_dict()
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+
+def _quiet_boundary(args):
+    """The boundary for the other null models in the headline; None if it cannot be read
+    (then the uniform null is left out of the headline, and the panel says so)."""
+    try:
+        return _read_boundary(args.boundary)
+    except (InputError, ValueError):
+        return None
+
+
+def _target(args) -> str:
+    categories = _categories(args.facility_category, "facility_category")
+    return "a Russian-financed asset" if tuple(categories) == ("russian_asset",) \
+        else "a counted facility"
 
 
 def run_figure(args) -> str:

@@ -45,6 +45,11 @@ REFERENCE = (
     "spatial processes', Journal of the Royal Statistical Society B 79(2), 381-404"
 )
 DEFAULT_R_MAX_KM = 300
+R_MIN_RULE = (
+    "radii below the stated location precision cannot be tested honestly: for each counted "
+    "sighting, its location_precision_km plus its nearest facility's; r_min is the median "
+    "of those sums, rounded up to a whole km"
+)
 #: Up to this many sightings, counts and ranks loop over count values (fast for small n).
 SMALL_COUNTS = 48
 #: Curves x radii above this would not fit comfortably in memory (int32 ranks).
@@ -397,3 +402,25 @@ def default_r_min_km(facility_precision_km, sighting_precision_km, nearest_facil
         return 1
     sums = np.nan_to_num(sighting) + np.nan_to_num(facility[nearest])
     return max(1, math.ceil(float(np.median(sums)) - 1e-9))
+
+
+def r_min_from_precision(facilities, sightings) -> int:
+    """:func:`default_r_min_km` for frames with a ``location_precision_km`` column.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> facilities = gpd.GeoDataFrame({"location_precision_km": [10.0, 60.0]},
+    ...     geometry=gpd.points_from_xy([-66.9, -62.7], [10.5, 8.3]), crs=4326)
+    >>> sightings = gpd.GeoDataFrame({"location_precision_km": [10.0, 15.0]},
+    ...     geometry=gpd.points_from_xy([-66.9, -62.6], [10.5, 8.3]), crs=4326)
+    >>> r_min_from_precision(facilities, sightings)  # median of 10 + 10 and 15 + 60
+    48
+    """
+    from .prepare import facility_index, sighting_coordinates
+    from .stats import _precision_km
+
+    lon, lat = sighting_coordinates(sightings)
+    nearest = facility_index(facilities).nearest(lon, lat)[0]
+    return default_r_min_km(_precision_km(facilities, "facilities"),
+                            _precision_km(sightings, "sightings"), nearest)

@@ -11,8 +11,11 @@ import io
 import re
 from dataclasses import dataclass
 
+from .envelope import GlobalResult
 from .proximity import ProximityResult
+from .robustness import ROBUSTNESS_RADII_KM, RobustnessResult, summarise
 from .stats import SweepResult, TestResult, UncertaintyResult
+from .wording import P_MEANING, WEAK_NULLS, format_p, p_equals
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=:$@%;/^?])")
 
@@ -119,33 +122,65 @@ def methodology_markdown(
     data: DataDescription,
     sweep: SweepResult | None = None,
     uncertainty: UncertaintyResult | None = None,
+    *,
+    global_result: GlobalResult | None = None,
+    panel: RobustnessResult | None = None,
+    headline: str | None = None,
+    left_out: list[str] | tuple[str, ...] = (),
 ) -> str:
     """A methodology box a journalist can paste under a story.
 
-    Sections: Data, Method, Result, Caveats. Text from input files (file names, categories,
-    sources) is escaped; the rest is written by this package.
+    Sections: Finding (the headline and what p means), Data, Method, Result, Robustness,
+    Caveats. Text from input files (file names, categories, sources, ids) is escaped; the
+    rest is written by this package.
     """
     seed = "none (not reproducible)" if result.seed is None else str(result.seed)
-    lines = [
-        "> ### How we tested this",
-        ">",
-        "> " + _data_paragraph(data),
+    lines = ["> ### How we tested this", ">"]
+    if headline:
+        lines += [f"> **Finding.** {headline}", ">", f"> *What p means.* {P_MEANING}", ">"]
+    lines.append("> " + _data_paragraph(data))
+    if left_out:
+        lines[-1] += (
+            " Not counted, because they were placed at a facility by construction (a "
+            "reported visit to it, a job at it): "
+            + ", ".join(escape_markdown(i) for i in left_out) + "."
+        )
+    lines += [
         ">",
         f"> **Method.** For each sighting we measured the distance to the nearest facility "
-        f"along the Earth's surface (geodesic distances on the WGS84 ellipsoid) and counted "
-        f"the sightings within {result.radius_km:g} km of a facility. To see what chance "
-        f"alone would give, we simulated {result.simulations:,} alternative sets of "
+        f"along the Earth's surface (geodesic distances on the WGS84 ellipsoid). To see what "
+        f"chance alone would give, we simulated {result.simulations:,} alternative sets of "
         f"{result.n_sightings} places. {result.null_description} "
-        f"The p-value is the share of simulated sets with at least as many places within "
-        f"{result.radius_km:g} km, counting the real set as one of them: "
-        f"(1 + number of such simulations) / ({result.simulations:,} + 1). "
-        f"Random seed: {seed}.",
-        ">",
-        f"> **Result.** {result.statement} The average distance to the "
-        f"nearest facility was {result.mean_nearest_distance_km:.1f} km, against "
-        f"{result.null_mean_nearest_distance_km:.1f} km in the simulations "
-        f"(p = {result.p_value_mean_distance:.3g}).",
+        f"At one radius, p is the share of simulated sets with at least as many places "
+        f"within it, counting the real set as one of them: (1 + number of such simulations)"
+        f" / ({result.simulations:,} + 1). Random seed: {seed}.",
     ]
+    if global_result is not None:
+        g = global_result
+        lines += [
+            ">",
+            f"> **Global test over radii.** Instead of picking one radius, we counted the "
+            f"sightings with a facility within every whole radius from {g.r_min_km:g} to "
+            f"{g.r_max_km:g} km, and asked how often a simulated set is at least as extreme "
+            f"over that whole range, ranking the sets by their most extreme radii (extreme "
+            f"rank length global envelope test; Myllymäki and others, 2017, Journal of the "
+            f"Royal Statistical Society B 79, 381-404). Radii below {g.r_min_km:g} km are "
+            f"not tested because the stated location precision of the places does not "
+            f"support them. Result: {p_equals(g.p_value)}"
+            + (f"; the sightings are more often near a facility than the 95% global envelope"
+               f" allows at {_ranges(g.outside_ranges)}." if g.outside_ranges else
+               "; the observed count stays inside the 95% global envelope at every radius.")
+            + (f" {_WEAK_WARNING}" if g.null in WEAK_NULLS else ""),
+        ]
+    lines += [
+        ">",
+        f"> **Result at {result.radius_km:g} km.** {result.statement} The average distance "
+        f"to the nearest facility was {result.mean_nearest_distance_km:.1f} km, against "
+        f"{result.null_mean_nearest_distance_km:.1f} km in the simulations "
+        f"({p_equals(result.p_value_mean_distance)}).",
+    ]
+    if panel is not None:
+        lines += [">", "> **Robustness.** " + robustness_sentence(panel)]
     if uncertainty is not None:
         lines += [">", f"> **Location uncertainty.** {uncertainty.statement}"]
     if sweep is not None:
@@ -157,14 +192,15 @@ def methodology_markdown(
         )
         lines += [
             ">",
-            f"> **Other radii.** Repeating the count for {len(frame)} radii from "
-            f"{frame.radius_km.min():g} to {frame.radius_km.max():g} km, the share of "
-            f"sightings near a facility was above the simulations' 95% range {span}. "
-            f"Looking at many radii makes some such excess likely by chance.",
+            f"> **Other radii, one at a time.** Repeating the count for {len(frame)} radii "
+            f"from {frame.radius_km.min():g} to {frame.radius_km.max():g} km, the share of "
+            f"sightings near a facility was above the simulations' pointwise 95% range "
+            f"{span}. Looking at many radii one at a time makes some such excess likely by "
+            f"chance; the global test above accounts for that.",
         ]
     reach = (
-        f"With {result.n_sightings} sightings the smallest p-value this test could give is "
-        f"about {result.min_achievable_p_value:.2g}"
+        f"With {result.n_sightings} sightings the smallest p-value this test could give at "
+        f"one radius is about {format_p(result.min_achievable_p_value)}"
         + ("; it cannot reach the usual 0.05 threshold." if not result.can_reach_0_05 else ".")
     )
     lines += [
@@ -174,10 +210,57 @@ def methodology_markdown(
         "written about where reporters and witnesses are, which is often where the "
         "facilities are too.",
         f"> - Small numbers. {reach}",
-        f"> - The radius ({result.radius_km:g} km) may have been chosen after looking at the "
-        "map, which makes a small p-value easier to get.",
         "> - Locations are approximate (some only to the nearest town); distances inherit "
         "that imprecision.",
         "> - A small p-value says the pattern is unusual under this null model, not why.",
     ]
+    if result.null in WEAK_NULLS:
+        lines.append(f"> - {_WEAK_WARNING}")
     return "\n".join(lines) + "\n"
+
+
+_WEAK_WARNING = (
+    "The null model scatters points anywhere in Venezuela, a weak comparison: most of the "
+    "country is empty, so almost any real set of places looks clustered against it."
+)
+
+
+def _ranges(ranges) -> str:
+    parts = [f"{a:g} km" if a == b else f"{a:g} to {b:g} km" for a, b in ranges]
+    return ", ".join(parts)
+
+
+def robustness_sentence(panel: RobustnessResult) -> str:
+    """The robustness panel in two or three sentences, for the methodology box and pages.
+
+    The range and the count below 0.05 are over every scenario of the chosen handling of
+    at-facility sightings; the other handling, when the data has such sightings, follows.
+    """
+    def one(summary) -> str:
+        return (f"p ranges from {format_p(summary['p_min'])} to {format_p(summary['p_max'])}"
+                f", and {summary['below_0_05']} of {summary['scenarios']} scenarios stay "
+                f"below 0.05")
+
+    counted = "counting" if panel.include_at_facility else "leaving out"
+    text = (
+        f"Across every scenario a critic might try (the {len({s.null for s in panel.scenarios})}"
+        f" null models; radii of {', '.join(f'{r:g}' for r in ROBUSTNESS_RADII_KM)} km and "
+        f"the global test; the stated locations and locations moved at random within their "
+        f"precision; all sightings and each one left out in turn), {counted} sightings "
+        f"placed at a facility by construction, {one(panel.summary())}."
+    )
+    if panel.has_at_facility:
+        other = "counting" if not panel.include_at_facility else "leaving out"
+        other_summary = panel.summary(not panel.include_at_facility)
+        text += f" {other.capitalize()} them instead, {one(other_summary)}."
+    rows = panel.rows()
+    if rows and min(rows, key=lambda s: s.p_value).null in WEAK_NULLS:
+        without = summarise([s for s in rows if s.null not in WEAK_NULLS])
+        text += (" The lowest values come from the uniform null model, a weak comparison "
+                 "(most of Venezuela is empty)")
+        if without["scenarios"]:
+            text += (f"; without it, p ranges from {format_p(without['p_min'])} to "
+                     f"{format_p(without['p_max'])} and {without['below_0_05']} of "
+                     f"{without['scenarios']} scenarios stay below 0.05")
+        text += "."
+    return text

@@ -62,6 +62,12 @@ class Scenario:
         return asdict(self)
 
 
+def single_radius_spread(simulated_null, radii_km=ROBUSTNESS_RADII_KM) -> tuple[float, float]:
+    """(min, max) single-radius p over ``radii_km``, from one simulated null (cheap)."""
+    p = [simulated_null.evaluate(float(r)).p_value for r in radii_km]
+    return float(min(p)), float(max(p))
+
+
 def summarise(scenarios) -> dict:
     """p_min, p_max, below_0_05 and scenarios (the count) over ``scenarios``.
 
@@ -112,6 +118,11 @@ class RobustnessResult:
                     and s.radius_km == radius_km):
                 return s
         return None
+
+    def global_by_null(self, at_facility_included: bool | None = None) -> dict[str, float]:
+        """{null: global p} with every sighting and no jitter."""
+        return {s.null: s.p_value for s in self.rows(at_facility_included)
+                if s.radius_km == GLOBAL and not s.jitter and s.left_out is None}
 
     def single_radius_range(self, at_facility_included: bool | None = None):
         """(min, max) p over the single radii, chosen null, no jitter, nobody left out."""
@@ -179,6 +190,8 @@ def robustness(
     radii_km=ROBUSTNESS_RADII_KM,
     jitter_repeats: int = JITTER_REPEATS,
     jitter_simulations: int = JITTER_SIMULATIONS,
+    leave_one_out: bool = True,
+    both_choices: bool = True,
     progress: Progress = None,
 ) -> RobustnessResult:
     """Run every scenario (see the module docstring) and return the panel.
@@ -191,6 +204,8 @@ def robustness(
     null : the chosen null model (its base scenario uses ``rng`` itself)
     rng : int seed or None
     include_at_facility : the chosen handling of at-facility sightings (for ``summary``)
+    leave_one_out, both_choices : False skips those scenarios (``jitter_repeats=0`` skips
+        jitter): a quick panel of the base scenarios, with the same numbers as in the full one.
 
     Examples
     --------
@@ -211,7 +226,7 @@ def robustness(
     models = [m for m in NULL_MODELS.values() if region is not None or not m.needs_boundary]
     skipped = [] if region is not None else ["uniform null: no boundary given"]
     variants = [include_at_facility]
-    if placed_at_facility(sightings).any():
+    if both_choices and placed_at_facility(sightings).any():
         variants.append(not include_at_facility)
     facility_geometries = _geometries(facilities, "facilities")
     index = facility_index(facilities)
@@ -237,7 +252,7 @@ def robustness(
             skipped.append(f"{model.name}: {problem}")
             continue
         # Every sighting, then each left out in turn.
-        for left, drop in enumerate([None, *keep]):
+        for left, drop in enumerate([None, *keep] if leave_one_out else [None]):
             rows = [i for i in keep if i != drop]
             if not rows:
                 continue

@@ -38,6 +38,7 @@ from .io import union_boundary
 from .nearest import GeodesicIndex
 from .nulls import NullModel, get_null_model
 from .prepare import Progress, _geometries, _notify, facility_index, sighting_coordinates
+from .wording import format_p, p_equals
 
 CHUNK_SIMULATIONS = 1_000
 DEFAULT_SWEEP_RADII_KM = tuple(float(r) for r in range(1, 301))
@@ -234,12 +235,12 @@ def _statement(model, k_obs, n, radius_km, simulations, at_least, p, p_min) -> s
     text = (
         f"{k_obs} of {n} sightings lie within {radius_km:g} km of a facility. "
         f"In {simulations:,} simulations where {model.in_a_sentence}, {at_least:,} "
-        f"({share:.1%}) had at least as many, so p = {p:.3g}."
+        f"({share:.1%}) had at least as many, so {p_equals(p)}."
     )
     if p_min >= 0.05:
         text += (
             f" With {n} sightings and this null model no outcome could give p < 0.05: even "
-            f"if every sighting were within {radius_km:g} km, p would be about {p_min:.2g}."
+            f"if every sighting were within {radius_km:g} km, p would be about {format_p(p_min)}."
         )
     return text
 
@@ -504,7 +505,7 @@ def location_uncertainty(
     statement = (
         f"Moving every location at random within its stated precision ({repeats} times), "
         f"between {min(k)} and {max(k)} of {lon.size} sightings lie within {radius_km:g} km "
-        f"of a facility, and p ranges from {min(p):.3g} to {max(p):.3g}."
+        f"of a facility, and p ranges from {format_p(min(p))} to {format_p(max(p))}."
     )
     return UncertaintyResult(
         radius_km=float(radius_km),

@@ -95,7 +95,8 @@ def p_range(low: float, high: float) -> str:
 def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: str,
              global_p: float | None, r_min_km: float | None, r_max_km: float | None,
              single_radius_p: tuple[float, float] | None, independent: bool = True,
-             target: str = "a Russian-financed asset") -> str:
+             target: str = "a Russian-financed asset",
+             other_nulls: dict[str, float] | None = None) -> str:
     """The sentence a reporter can print: the count, the global test, the spread.
 
     The count is at the chosen radius; the test is over all radii at once, so it does not
@@ -110,6 +111,14 @@ def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: 
     2 of 3 independent sightings lie within 50 km of a Russian-financed asset. Across all
     radii from 20 to 300 km, random Venezuelan towns come out at least as close in 2.4% of
     draws (global test, p = 0.024); single-radius results range from p = 0.081 to 0.37.
+    >>> print(headline(observed_within=1, n_sightings=1, radius_km=10, null="towns",
+    ...                global_p=0.5, r_min_km=5, r_max_km=300, single_radius_p=None,
+    ...                other_nulls={"towns": 0.5, "uniform": 0.0004}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    1 of 1 independent sighting lies within 10 km of a Russian-financed asset. Across all
+    radii from 5 to 300 km, random Venezuelan towns come out at least as close in 50% of
+    draws (global test, p = 0.5). The global test with other chance models gives p < 0.001
+    (points anywhere in Venezuela, a weak comparison since most of the country is empty).
     """
     kind = "independent sightings" if independent else "sightings"
     if n_sightings == 1:
@@ -125,4 +134,19 @@ def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: 
              f"{p_equals(global_p)})")
     if single_radius_p is not None:
         text += f"; single-radius results range from {p_range(*single_radius_p)}"
-    return text + "."
+    text += "."
+    others = [(name, p) for name, p in (other_nulls or {}).items() if name != null]
+    if others:
+        parts = [f"{p_equals(p)} ({OTHER_NULL_NAMES.get(name, name)})" for name, p in others]
+        joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        text += f" The global test with other chance models gives {joined}."
+    return text
+
+
+#: Other null models named in brackets after their p (the weak one with its warning).
+OTHER_NULL_NAMES = {
+    "towns": "random towns",
+    "towns_weighted": "towns picked in proportion to population",
+    "uniform": ("points anywhere in Venezuela, a weak comparison since most of the country "
+                "is empty"),
+}

@@ -176,11 +176,14 @@ def test_markdown_escapes_hostile_text_from_files(tmp_path):
                            "--format", "markdown").stdout
 
 
-def test_markdown_methodology_box_has_the_four_sections():
+def test_markdown_methodology_box_has_its_sections_in_order():
     done = run("test", "--facilities", FACILITIES, "--sightings", SIGHTINGS,
                "--simulations", 99, "--format", "markdown")
-    for heading in ("**Data.**", "**Method.**", "**Result.**", "**Caveats.**"):
-        assert heading in done.stdout
+    headings = ("**Finding.**", "*What p means.*", "**Data.**", "**Method.**",
+                "**Global test over radii.**", "**Result at 50 km.**", "**Caveats.**")
+    positions = [done.stdout.find(heading) for heading in headings]
+    assert -1 not in positions and positions == sorted(positions), positions
+    assert "not the chance that the pattern is a coincidence" in done.stdout
     assert "WGS84" in done.stdout and "p = " in done.stdout
 
 
