@@ -51,7 +51,7 @@ def test_methodology_box_has_data_method_result_and_caveats(run):
     facilities, sightings, state, _, result = run
     description = exports.data_description(facilities, sightings, state, {})
     box = methodology_markdown(result, description)
-    for heading in ("**Data.**", "**Method.**", "**Result.**", "**Caveats.**"):
+    for heading in ("**Data.**", "**Method.**", "**Result at", "**Caveats.**"):
         assert heading in box
     assert "Meduza" in box
 
