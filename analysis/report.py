@@ -264,3 +264,22 @@ def robustness_sentence(panel: RobustnessResult) -> str:
                      f"{without['scenarios']} scenarios stay below 0.05")
         text += "."
     return text
+
+
+def robustness_csv(panel: RobustnessResult) -> str:
+    """Every robustness scenario as CSV rows (the command line's JSON keys as columns).
+
+    Ids from input files go through :func:`csv_safe`.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    columns = ["null", "radius_km", "jitter", "left_out", "at_facility_included",
+               "n_sightings", "observed_within", "p_value", "p_value_low", "p_value_high",
+               "simulations"]
+    writer.writerow(columns)
+    for scenario in panel.scenarios:
+        row = scenario.to_dict()
+        writer.writerow(["" if row[c] is None else csv_safe(row[c]) if c == "left_out"
+                         else str(row[c]).lower() if isinstance(row[c], bool) else row[c]
+                         for c in columns])
+    return out.getvalue()

@@ -40,6 +40,8 @@ ROBUSTNESS_RADII_KM = (10.0, 25.0, 50.0, 100.0, 200.0)
 JITTER_REPEATS = 10
 JITTER_SIMULATIONS = 999
 GLOBAL = "global"
+#: Leave-one-out runs one simulation per sighting: beyond this many sightings it is skipped.
+MAX_LEAVE_ONE_OUT = 30
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,11 @@ def robustness(
             skipped.append(f"{model.name}: {problem}")
             continue
         # Every sighting, then each left out in turn.
-        for left, drop in enumerate([None, *keep] if leave_one_out else [None]):
+        loo = leave_one_out and len(keep) <= MAX_LEAVE_ONE_OUT
+        if leave_one_out and not loo:
+            skipped.append(f"{model.name}: leave-one-out with {len(keep)} sightings (more "
+                           f"than {MAX_LEAVE_ONE_OUT}: one sighting alone cannot carry it)")
+        for left, drop in enumerate([None, *keep] if loo else [None]):
             rows = [i for i in keep if i != drop]
             if not rows:
                 continue

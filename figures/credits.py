@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+from analysis.wording import p_equals
+
 from .text import literal
 
 MAP_DATA = ("Map data: Natural Earth (public domain); GeoNames (CC BY 4.0); "
@@ -37,7 +39,8 @@ def publishers(*frames) -> list[str]:
     return names
 
 
-def method_text(radius_km: float, buffer_around: str, test_result, n_facilities: int) -> str:
+def method_text(radius_km: float, buffer_around: str, test_result, n_facilities: int,
+                headline: str | None = None) -> str:
     """The method and result in one sentence pair, for the credit line.
 
     Examples
@@ -52,9 +55,13 @@ def method_text(radius_km: float, buffer_around: str, test_result, n_facilities:
     if test_result is None:
         return text + " No test: nothing to compare."
     r = test_result
+    if headline:
+        return (f"{text} {headline} Global envelope test over radii (extreme rank length, "
+                f"Myllymäki et al. 2017); chance model for the count: "
+                f"{r.null_label.lower()}; {r.simulations:,} simulations, seed {r.seed}.")
     return (f"{text} {r.observed_within} of {r.n_sightings} sightings lie within "
             f"{r.radius_km:g} km of one of {n_facilities} facilities tested; "
-            f"chance model: {r.null_label.lower()}, p = {r.p_value:.2g} "
+            f"chance model: {r.null_label.lower()}, {p_equals(r.p_value)} "
             f"({r.simulations:,} simulations, seed {r.seed}).")
 
 

@@ -28,10 +28,11 @@ from matplotlib.lines import Line2D
 from matplotlib.transforms import Bbox
 
 from analysis.geodesic import geodesic_buffer
+from analysis.io import counted_sightings
 from analysis.nulls import NULL_MODELS
 from analysis.proximity import proximity_table
 from analysis.settings import default
-from analysis.stats import proximity_test
+from analysis.summary import headline_for
 from layers.registry import BY_NAME, PALETTE
 from mapview.build import BUFFER_COLOR, MapState, analysis_subset, filter_by_date, great_circle
 
@@ -97,6 +98,7 @@ def render_figure(
     scale: float = 1.0,
     simulations: int | None = None,
     seed: int | None = None,
+    headline: str | None = None,
 ) -> Figure:
     """Draw the map for ``state`` as a publication figure.
 
@@ -109,9 +111,11 @@ def render_figure(
     preset : ``16x9``, ``1x1``, ``4x5`` or ``print`` (see :data:`figures.presets.PRESETS`).
     title, subtitle : drawn literally (no mathtext), ellipsised when very long. The default
         subtitle states the radius.
-    test_result : an :class:`analysis.stats.TestResult` to quote; when None, the test is run
-        on the analysed subset with ``null``, ``simulations`` (default 9,999) and ``seed``
-        (default the analysis seed), so the same choices give the same p-value.
+    test_result, headline : the result and the headline sentence to quote (the app passes
+        its own); when ``test_result`` is None, the test and the global test over radii are
+        run on the analysed subset with ``null``, ``simulations`` (default 9,999) and
+        ``seed`` (default the analysis seed), so the same choices give the same sentence as
+        the app (:func:`analysis.summary.headline_for`).
     data_version : text for the credit line; default a fingerprint of the story layers.
     scale : resolution factor the labels are placed at (the layout does not change).
 
@@ -124,7 +128,9 @@ def render_figure(
     _check_inputs(frames, state, null, scale)
     data = _prepare(frames, state)
     if test_result is None:
-        test_result = _run_test(data, state, null, simulations, seed)
+        found = _run_headline(data, state, null, simulations, seed)
+        if found is not None:
+            test_result, headline = found.result, headline or found.text
     title_text = literal(title, LIMITS["title"]) or DEFAULT_TITLE
     subtitle_text = literal(subtitle if subtitle is not None
                             else _default_subtitle(state, data.shown.get("sightings")),
@@ -132,7 +138,7 @@ def render_figure(
     credit = credits.credit_text(
         credits.publishers(*data.story_frames()),
         credits.method_text(state.radius_km, state.buffer_around, test_result,
-                            len(data.tested_facilities)),
+                            len(data.tested_facilities), headline=headline),
         data_version if data_version is not None else credits.data_version(frames),
     )
     figure = Figure(figsize=(spec.width_in, spec.height_in), dpi=spec.dpi * scale,
@@ -249,8 +255,9 @@ class _Data:
     basemap: object
     venezuela: object
     tested_facilities: object
-    tested_sightings: object
+    tested_sightings: object     # counted: at-facility sightings only if the state says so
     nearest_facility_ids: tuple
+    candidate_sightings: object = None  # before leaving out at-facility sightings
 
     def story_frames(self):
         return [frame for frame in self.shown.values() if frame is not None]
@@ -274,24 +281,27 @@ def _prepare(frames, state: MapState) -> _Data:
         filter_by_date(sightings, state.date_start, state.date_end)
         if sightings is not None else empty, state.sighting_categories)
     sightings = sightings[sightings.geom_type == "Point"]
+    counted = counted_sightings(sightings, state.include_at_facility)
     nearest = ()
-    if len(facilities) and len(sightings):
-        table = proximity_table(facilities, sightings, float(state.radius_km)).sightings
+    if len(facilities) and len(counted):
+        table = proximity_table(facilities, counted, float(state.radius_km)).sightings
         nearest = tuple(dict.fromkeys(table["nearest_facility_id"]))
     return _Data(shown, frames.get("basemap_countries"), frames.get("venezuela"),
-                 facilities, sightings, nearest)
+                 facilities, counted, nearest, sightings)
 
 
-def _run_test(data: _Data, state: MapState, null: str, simulations, seed):
+def _run_headline(data: _Data, state: MapState, null: str, simulations, seed):
     if not len(data.tested_facilities) or not len(data.tested_sightings):
         return None
-    boundary = data.venezuela if NULL_MODELS[null].needs_boundary else None
-    if NULL_MODELS[null].needs_boundary and boundary is None:
+    if NULL_MODELS[null].needs_boundary and data.venezuela is None:
         return None
-    return proximity_test(
-        data.tested_facilities, data.tested_sightings, float(state.radius_km), null=null,
-        simulations=simulations or default("simulations"),
-        rng=default("seed") if seed is None else seed, boundary=boundary)
+    target = "a Russian-financed asset" if state.facility_categories == ("russian_asset",) \
+        else "a counted facility"
+    return headline_for(
+        data.tested_facilities, data.candidate_sightings, radius_km=float(state.radius_km),
+        null=null, simulations=simulations or default("simulations"),
+        seed=default("seed") if seed is None else seed, boundary=data.venezuela,
+        include_at_facility=state.include_at_facility, target=target)
 
 
 def _default_subtitle(state: MapState, sightings=None) -> str:

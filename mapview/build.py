@@ -29,6 +29,7 @@ from jinja2 import Template
 from pyproj import Geod
 
 from analysis.geodesic import geodesic_buffer
+from analysis.io import counted_sightings
 from layers.dates import overlaps
 from layers.registry import BY_NAME, PALETTE, Layer
 from mapview import assets, jinja_cache
@@ -82,6 +83,8 @@ class MapState:
     facility_categories: tuple[str, ...] = ("russian_asset",)
     sighting_categories: tuple[str, ...] = ("sighting",)
     precision_rings: bool = True
+    #: Count sightings placed at a facility by construction (``placement`` at_facility)?
+    include_at_facility: bool = False
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,11 @@ def _records(frame: gpd.GeoDataFrame) -> list[dict]:
         for row in frame.to_dict("records")])
 
 
+def records_of(frame: gpd.GeoDataFrame) -> list[dict]:
+    """Rows as plain dicts with NaN turned into None, as the map's features see them."""
+    return _records(frame)
+
+
 def _is_missing(value) -> bool:
     return isinstance(value, float) and np.isnan(value)
 
@@ -305,6 +313,10 @@ def popup_html(properties: dict, layer: Layer | None) -> str:
                        ("destination", "To"), ("people", "People"), ("sector", "Sector")):
         if properties.get(key) not in (None, ""):
             rows.append(f"<div><b>{label}:</b> {e(properties[key])}</div>")
+    if properties.get("placement") == "at_facility":
+        rows.append(f"<div><b>Placed at:</b> {e(properties.get('placement_facility'))}, by "
+                    "construction (the report is about being there), so it is left out of "
+                    "the test by default</div>")
     if properties.get("russian_entities"):
         rows.append(f"<div><b>Russian entities:</b> "
                     f"{e(', '.join(map(str, properties['russian_entities'])))}</div>")
@@ -336,6 +348,13 @@ def popup_html(properties: dict, layer: Layer | None) -> str:
 def tooltip_text(properties: dict) -> str:
     name = properties.get("name") or properties.get("id")
     return f"{escape_text(name)} ({escape_text(_date_text(properties))})"
+
+
+def tooltip_plain(properties: dict) -> str:
+    """The tooltip as the browser shows it (unescaped, whitespace collapsed): what
+    streamlit-folium returns as ``last_object_clicked_tooltip``."""
+    name = properties.get("name") or properties.get("id")
+    return " ".join(f"{name} ({_date_text(properties)})".split())
 
 
 def _mapping(geometry) -> dict:
@@ -642,9 +661,9 @@ def dynamic_groups(frames: dict[str, gpd.GeoDataFrame], state: MapState,
             groups.append(layer_group(BY_NAME.get("sightings"), shown[name], state))
     facilities = analysis_subset(frames.get("facilities", gpd.GeoDataFrame()),
                                  state.facility_categories)
-    sightings = analysis_subset(
+    sightings = counted_sightings(analysis_subset(
         filter_by_date(frames.get("sightings", gpd.GeoDataFrame()), state.date_start,
-                       state.date_end), state.sighting_categories)
+                       state.date_end), state.sighting_categories), state.include_at_facility)
     if state.buffer_around in ("sightings", "facilities") and state.radius_km > 0:
         around = sightings if state.buffer_around == "sightings" else facilities
         if not around.empty:

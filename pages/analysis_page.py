@@ -1,12 +1,22 @@
-"""Analysis page: the proximity test, the radius sweep and the location-uncertainty run."""
+"""Analysis page: the headline, the global test over radii, the robustness panel, caveats."""
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from analysis.nulls import NULL_MODELS
-from analysis.report import methodology_markdown, proximity_csv
+from analysis.report import (
+    escape_markdown,
+    methodology_markdown,
+    proximity_csv,
+    robustness_csv,
+    robustness_sentence,
+)
+from analysis.wording import P_MEANING, format_p, p_equals, p_range
+from layers.dates import precision_summary
 from ui import compute, exports
+from ui.data import working_frames
+from ui.present import envelope_frame, names_of, scenario_frame, shared_points, table_for_display
 from ui.settings import INT_RANGES, SETTINGS
 from ui.state import current
 
@@ -14,21 +24,34 @@ choices = current()
 state = choices.map_state
 model = NULL_MODELS[choices.null]
 facilities, sightings = compute.analysis_frames(state)
+left_out = compute.left_out_at_facility(state)
 
 st.header("Are the sightings closer to Russian assets than chance?")
-st.markdown(
-    f"**Counted:** {len(sightings)} sightings ({', '.join(state.sighting_categories) or 'none'})"
-    f" against {len(facilities)} facilities ({', '.join(state.facility_categories) or 'none'})"
-    f", dates {state.date_start} to {state.date_end}. Change these in the sidebar."
+counted = (
+    f"**Counted:** {len(sightings)} sightings "
+    f"({', '.join(state.sighting_categories) or 'none'}) against {len(facilities)} facilities"
+    f" ({', '.join(state.facility_categories) or 'none'}), dates {state.date_start} to "
+    f"{state.date_end}. {precision_summary(sightings, state.date_start, state.date_end)}"
 )
+if left_out:
+    counted += (f" Left out because they were placed at a facility by construction: "
+                f"{', '.join(names_of(working_frames(), left_out))}.")
+st.markdown(counted + " Change these in the sidebar.")
 st.markdown(f"**Null model, in plain words:** {model.plain_words}")
 
-left, right = st.columns(2)
-simulations = left.number_input("Simulations", *INT_RANGES["simulations"],
-                                SETTINGS["simulations"].default, step=100, key="simulations",
-                                bind="query-params", help=SETTINGS["simulations"].help)
-seed = right.number_input("Seed", *INT_RANGES["seed"], SETTINGS["seed"].default, key="seed",
-                          bind="query-params", help=SETTINGS["seed"].help)
+default_r_min = compute.default_r_min(state)
+a, b, c, d = st.columns(4)
+simulations = a.number_input("Simulations", *INT_RANGES["simulations"],
+                             SETTINGS["simulations"].default, step=100, key="simulations",
+                             bind="query-params", help=SETTINGS["simulations"].help)
+seed = b.number_input("Seed", *INT_RANGES["seed"], SETTINGS["seed"].default, key="seed",
+                      bind="query-params", help=SETTINGS["seed"].help)
+r_min = c.number_input("Global test from (km)", *INT_RANGES["r_min"], None, step=1,
+                       key="r_min", bind="query-params",
+                       placeholder=f"{default_r_min} (from precision)",
+                       help=SETTINGS["r_min"].help)
+r_max = d.number_input("… to (km)", *INT_RANGES["r_max"], SETTINGS["r_max"].default,
+                       step=10, key="r_max", bind="query-params", help=SETTINGS["r_max"].help)
 
 if facilities.empty or sightings.empty:
     st.info("Nothing to test: no sightings or no facilities match the current choices. "
@@ -45,58 +68,132 @@ if affordable < simulations:
     st.info(f"{len(sightings):,} sightings: {affordable:,} simulations are run instead of "
             f"{int(simulations):,}, to keep the simulated distances in memory.")
 
+run = dict(null=choices.null, simulations=int(simulations), seed=int(seed),
+           r_min=None if r_min is None else int(r_min), r_max=int(r_max))
+low_km, high_km = compute.radius_range(state, run["r_min"], run["r_max"])
+
+
+def stage(start: float, width: float, text: str):
+    return lambda f: progress.progress(start + min(f, 1.0) * width, text=text)
+
+
 # Each part is cached: the bar only moves for what has to be simulated again.
 progress = st.progress(0.0, text="Simulating the null model…")
-result = compute.test(state, choices.null, int(simulations), int(seed),
-                      progress=lambda f: progress.progress(min(f, 1.0) * 0.4,
-                                                           text="Simulating the null model…"))
-sweep = compute.sweep(state, choices.null, int(simulations), int(seed),
-                      progress=lambda f: progress.progress(0.4 + min(f, 1.0) * 0.3,
-                                                           text="Sweeping radii…"))
+result = compute.test(state, choices.null, run["simulations"], run["seed"],
+                      progress=stage(0.0, 0.25, "Simulating the null model…"))
+found = compute.global_result(state, **run)
+sweep = compute.sweep(state, choices.null, run["simulations"], run["seed"],
+                      progress=stage(0.25, 0.15, "Sweeping radii…"))
 uncertainty = compute.uncertainty(
-    state, choices.null, int(simulations), int(seed),
-    progress=lambda f: progress.progress(0.7 + min(f, 1.0) * 0.3,
-                                         text="Jittering locations within their precision…"))
+    state, choices.null, run["simulations"], run["seed"],
+    progress=stage(0.4, 0.2, "Jittering locations within their precision…"))
+panel = compute.robustness_panel(
+    state, **run, progress=stage(0.6, 0.4, "Trying every scenario a critic might try…"))
+line = compute.headline_text(state, **run)
 progress.empty()
 
 st.subheader("Result")
+weak = compute.is_weak(choices.null)
+st.markdown(line if weak else f"**{line}**")
+st.caption(f"What p means: {P_MEANING}")
+if weak:
+    st.warning("This chance model scatters points anywhere in Venezuela, a weak comparison: "
+               "most of the country is empty, so almost any real set of places looks "
+               "clustered against it. Quote the town models instead.")
+spread = panel.single_radius_range() if panel else None
+summary = panel.summary() if panel else None
 a, b, c, d = st.columns(4)
 a.metric(f"Sightings within {state.radius_km:g} km", f"{result.observed_within} of "
          f"{result.n_sightings}")
-b.metric("Expected by chance", f"{result.null_mean_within:.2f}")
-c.metric("p-value", f"{result.p_value:.3g}")
-d.metric("Smallest possible p", f"{result.min_achievable_p_value:.2g}")
+b.metric(f"Global test, {low_km:g}-{high_km:g} km", p_equals(found.p_value),
+         help="The extreme rank length global envelope test over every whole radius in the "
+              "range (Myllymäki et al. 2017): no radius is chosen by anyone.")
+c.metric("Single radii 10-200 km", p_range(*spread) if spread else "—")
+d.metric("Scenarios below 0.05", f"{summary['below_0_05']} of {summary['scenarios']}"
+         if summary else "—", help="See the robustness panel below.")
+st.caption(f"Radii below {low_km:g} km are not tested: "
+           + ("you set this range above." if run["r_min"] is not None else
+              f"{default_r_min} km is the median, over the counted sightings, of each "
+              "sighting's location precision plus its nearest facility's; closer than that, "
+              "two places could be at the same spot or that far apart. ")
+           + f" Seed {run['seed']}, {result.simulations:,} simulations.")
+
+st.subheader(f"One radius: {state.radius_km:g} km")
 st.markdown(result.statement)
 if not result.can_reach_0_05:
     st.warning(f"With {result.n_sightings} sightings and this null model, no outcome could "
-               "reach p < 0.05. A large p here says the test cannot tell, not that the "
-               "sightings are random.")
-st.caption(f"Mean distance to the nearest facility: {result.mean_nearest_distance_km:,.1f} km "
-           f"(chance: {result.null_mean_nearest_distance_km:,.1f} km), p = "
-           f"{result.p_value_mean_distance:.3g} (smaller is more extreme). "
+               "reach p < 0.05 at this radius. A large p here says the test cannot tell, not "
+               "that the sightings are random.")
+st.caption(f"Expected by chance: {result.null_mean_within:.2f} sightings within "
+           f"{state.radius_km:g} km. Smallest possible p at this radius: "
+           f"{format_p(result.min_achievable_p_value)}. Mean distance to the nearest "
+           f"facility: {result.mean_nearest_distance_km:,.1f} km (chance: "
+           f"{result.null_mean_nearest_distance_km:,.1f} km), "
+           f"{p_equals(result.p_value_mean_distance)} (smaller is more extreme). "
            f"p = (1 + number of simulations with at least as many sightings within the radius)"
-           f" / ({result.simulations:,} + 1). Seed {seed}.")
+           f" / ({result.simulations:,} + 1).")
 
-st.subheader("Radius sweep")
-frame = sweep.to_frame()
-band = alt.Chart(frame).mark_area(opacity=0.25, color="#999999").encode(
-    x=alt.X("radius_km:Q", title="Radius (km)"),
-    y=alt.Y("null_low_fraction:Q", title="Share of sightings within radius",
-            axis=alt.Axis(format="%")),
-    y2="null_high_fraction:Q")
-mean = alt.Chart(frame).mark_line(color="#777777", strokeDash=[4, 3]).encode(
-    x="radius_km:Q", y="null_mean_fraction:Q")
+st.subheader("Every radius at once: the global envelope")
+frame = envelope_frame(found)
+words = ["Radius", "Sightings within", "Random draws, middle 95%", "Global 95% envelope",
+         "Single-radius p", "Above the global envelope"]
+x = alt.X("radius_km:Q", title="Radius (km)")
+share = alt.Axis(format="%")
+global_band = alt.Chart(frame).mark_area(opacity=0.22, color="#0072B2").encode(
+    x=x, y=alt.Y("global_low:Q", title="Share of sightings with an asset within the radius",
+                 axis=share, scale=alt.Scale(domain=[0, 1])),
+    y2="global_high:Q", tooltip=words)
+pointwise_band = alt.Chart(frame).mark_area(opacity=0.35, color="#999999").encode(
+    x=x, y="pointwise_low:Q", y2="pointwise_high:Q", tooltip=words)
 observed = alt.Chart(frame).mark_line(color="#D55E00", strokeWidth=2.5).encode(
-    x="radius_km:Q", y="observed_fraction:Q",
-    tooltip=["radius_km", alt.Tooltip("observed_fraction", format=".0%"),
-             alt.Tooltip("p_value", format=".3g")])
-rule = alt.Chart(pd.DataFrame({"r": [state.radius_km]})).mark_rule(color="#0072B2").encode(
-    x="r:Q")
-st.altair_chart(band + mean + observed + rule, width="stretch")
-st.caption("Orange: observed share of sightings with a facility within the radius. Grey "
-           "band: the middle 95% of the null model's simulations (2.5% to 97.5%); dashed: "
-           "its mean. Blue: the radius chosen in the sidebar. Reading many radii and "
-           "picking the best one inflates significance: choose the radius before looking.")
+    x=x, y="observed:Q", tooltip=words)
+outside = alt.Chart(frame[frame.outside]).mark_point(
+    color="#D55E00", filled=True, size=40, shape="triangle-up").encode(
+    x=x, y="observed:Q", tooltip=words)
+rule = alt.Chart(pd.DataFrame({"r": [state.radius_km]})).mark_rule(
+    color="#000000", strokeDash=[2, 2]).encode(x="r:Q")
+st.altair_chart(global_band + pointwise_band + observed + outside + rule, width="stretch")
+ranges = found.outside_ranges
+where = ("; ".join(f"{a:g}" + (f" to {b:g}" if b != a else "") + " km" for a, b in ranges)
+         if ranges else "no radius")
+st.caption(
+    "Orange line: the share of counted sightings with an asset within each radius. Grey: the "
+    "middle 95% of the random draws at each radius taken alone (pointwise). Blue: the 95% "
+    "global envelope, the range of the draws that are not among the 5% most extreme over "
+    "all radii together; leaving it anywhere is what a global p below 0.05 means. "
+    f"Triangles: radii where the sightings are above the global envelope ({where}). Dotted: "
+    "the radius chosen in the sidebar. Hover for the numbers.")
+
+st.subheader("Robustness: what a critic might try")
+if panel is None:
+    st.info("No scenarios to run for these choices.")
+else:
+    st.markdown(robustness_sentence(panel))
+    everyone = working_frames()["sightings"]
+    plain = dict(zip(everyone["id"], everyone.get("name", everyone["id"]), strict=True))
+    names = dict(zip(everyone["id"], names_of(working_frames(), everyone["id"]), strict=True))
+    labels = {name: m.label for name, m in NULL_MODELS.items()}
+    options = [panel.include_at_facility] + ([not panel.include_at_facility]
+                                             if panel.has_at_facility else [])
+    shown = st.radio("Scenarios", options, horizontal=True, key="robustness_choice",
+                     format_func=lambda included: "counting sightings placed at a facility"
+                     if included else "leaving out sightings placed at a facility")
+    leave = [s for s in panel.rows(shown) if s.left_out and s.radius_km == "global"
+             and s.null == choices.null]
+    if leave:
+        st.markdown("**Which sighting carries the result** (global test, "
+                    f"{NULL_MODELS[choices.null].label.lower()}): "
+                    + "; ".join(f"without {names.get(s.left_out, s.left_out)}, "
+                                f"{p_equals(s.p_value)}" for s in leave) + ".")
+    st.dataframe(table_for_display(scenario_frame(panel.rows(shown), plain, labels)),
+                 hide_index=True,
+                 width="stretch")
+    if panel.skipped:
+        st.caption("Not run: " + "; ".join(escape_markdown(s) for s in panel.skipped))
+    st.caption(f"{panel.simulations:,} simulations per scenario; with locations moved, "
+               f"{panel.jitter_repeats} repeats of {panel.jitter_simulations:,} simulations, "
+               "the median p shown with its range. Same seed, same table "
+               "(`python -m analysis test --robustness`).")
 
 st.subheader("Location uncertainty")
 st.markdown(uncertainty.statement)
@@ -105,28 +202,38 @@ st.caption(f"Each sighting and facility moved at random within its stated "
            f"({uncertainty.simulations:,} simulations each).")
 
 proximity = compute.proximity(state)
-same_place = int((proximity.sightings["distance_km"] == 0).sum()) if proximity is not None \
-    else 0
+shared = shared_points(proximity, facilities, sightings)
+shared_text = "".join(
+    f"\n  - {escape_markdown(s['sighting'])} and {escape_markdown(s['facility'])} are both "
+    f"placed on one gazetteer point, so their distance is 0 km by construction; with the "
+    f"stated precision ({s['sighting_precision_km']:g} km and "
+    f"{s['facility_precision_km']:g} km) they could be up to {s['up_to_km']:g} km apart."
+    for s in shared)
 st.subheader("Caveats")
 st.markdown(
     "- **Selection bias.** Sightings are what reached journalists: people notice and report "
     "foreigners near refineries and hotels more than elsewhere.\n"
-    f"- **Small n.** {result.n_sightings} sightings; the smallest achievable p is "
-    f"{result.min_achievable_p_value:.2g}.\n"
-    "- **Radius chosen after looking at the map.** Report the sweep, not one radius.\n"
+    f"- **Small n.** {result.n_sightings} sightings; the smallest achievable p at one radius "
+    f"is {format_p(result.min_achievable_p_value)}.\n"
+    "- **Choice of radius.** Any one radius may have been picked after looking at the map; "
+    "quote the global test, which covers every radius from "
+    f"{low_km:g} to {high_km:g} km, and the spread.\n"
+    "- **Placed by construction.** Sightings reported as a visit to a facility or a job at it"
+    " sit on it because of how they were reported; they are left out unless you count them "
+    "in the sidebar.\n"
     "- **Location precision.** Most places are city-level (10-15 km); the Carabobo-2 field "
     "is approximate (60 km). See the location-uncertainty range above.\n"
-    f"- **Shared places.** {same_place} sighting(s) sit on the same gazetteer point as a "
-    "facility (the same town), so their distance is 0 by construction, not by "
-    "measurement.\n"
+    f"- **Shared places.** {len(shared)} counted sighting(s) sit on the same point as a "
+    f"facility.{shared_text}\n"
     "- **Assets are the ones the story names.** Russian interests not in the sources are "
     "not on the map.")
 
 st.subheader("Downloads")
 description = exports.data_description(facilities, sightings, state,
                                        st.session_state.get("uploads", {}))
-box = methodology_markdown(result, description, sweep, uncertainty)
-a, b, c = st.columns(3)
+box = methodology_markdown(result, description, sweep, uncertainty, global_result=found,
+                           panel=panel, headline=line, left_out=left_out)
+a, b, c, d = st.columns(4)
 a.download_button("Proximity table (CSV)", data=lambda: proximity_csv(proximity),
                   file_name=f"footprint-proximity-{state.radius_km:g}km.csv", mime="text/csv",
                   key="download-proximity-csv")
@@ -135,7 +242,11 @@ b.download_button("Buffers and results (GeoJSON)",
                                                        result),
                   file_name=f"footprint-buffers-{state.radius_km:g}km.geojson",
                   mime="application/geo+json", key="download-buffers-geojson")
-c.download_button("Methodology box (Markdown)", data=box,
+c.download_button("Robustness scenarios (CSV)",
+                  data=lambda: robustness_csv(panel) if panel else "",
+                  file_name="footprint-robustness.csv", mime="text/csv",
+                  key="download-robustness-csv")
+d.download_button("Methodology box (Markdown)", data=box,
                   file_name="footprint-methodology.md", mime="text/markdown",
                   key="download-methodology")
 with st.expander("Methodology box to paste under a story"):

@@ -3,12 +3,13 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis.wording import P_MEANING
 from mapview.build import Overlay, base_map, dynamic_groups, layer_control
 from ui import compute
 from ui.data import working_frames
 from ui.export_panel import export_panel
-from ui.present import proximity_frame, result_line, sighting_at
-from ui.settings import SETTINGS, url_int
+from ui.present import EMPTY_LINE, highlight_selected, names_of, proximity_frame, sighting_at
+from ui.settings import SETTINGS, url_int, url_radius
 from ui.state import current
 
 choices = current()
@@ -18,9 +19,13 @@ proximity = compute.proximity(state)
 nearest = ({row["id"]: row for row in proximity.sightings.to_dict("records")}
            if proximity is not None else {})
 too_many = compute.sample_size_problem(state, choices.null)
-result = None if too_many else compute.test(  # the Analysis page's simulations and seed
-    state, choices.null, url_int("simulations"), url_int("seed"))
-line = too_many or result_line(result, state, choices.null)
+# The Analysis page's simulations, seed and radius range of the global test (from the URL).
+run = dict(null=choices.null, simulations=url_int("simulations"), seed=url_int("seed"),
+           r_min=url_radius("r_min"), r_max=url_radius("r_max"))
+result = None if too_many else compute.test(state, run["null"], run["simulations"],
+                                            run["seed"])
+line = too_many or compute.headline_text(state, **run) or EMPTY_LINE
+left_out = compute.left_out_at_facility(state)
 
 overlay = None
 if choices.screenshot:
@@ -28,7 +33,9 @@ if choices.screenshot:
         title=st.query_params.get("title", SETTINGS["title"].default),
         subtitle=line,
         credits=("Sources: Meduza (2019); The Moscow Times / WSJ (2019). Map data: Natural "
-                 "Earth; GeoNames; airportsdata. Geodesic distances on WGS84."),
+                 "Earth; GeoNames; airportsdata. Geodesic distances on WGS84. Global envelope "
+                 f"test over radii (extreme rank length), {run['simulations']:,} simulations,"
+                 f" seed {run['seed']}."),
     )
     map_column, side = st.container(), None
 else:
@@ -39,8 +46,10 @@ else:
 def select_clicked_sighting():
     """Select the clicked sighting in the sidebar. A callback runs before the rerun draws
     the sidebar, so it may set the selectbox's state (after the widget exists it may not)."""
-    clicked = (st.session_state.get("footprint-map") or {}).get("last_object_clicked")
-    hit = sighting_at(working_frames()["sightings"], clicked) if clicked else None
+    returned = st.session_state.get("footprint-map") or {}
+    clicked = returned.get("last_object_clicked")
+    hit = sighting_at(working_frames()["sightings"], clicked,
+                      tooltip=returned.get("last_object_clicked_tooltip")) if clicked else None
     if hit:
         st.session_state["selected"] = hit
 
@@ -49,19 +58,26 @@ def select_clicked_sighting():
 # line update as soon as the proximity is known, and the map follows.
 if side is not None:
     with side:
-        st.markdown(f"**{line}**")
+        # Bold only when the sentence cannot mislead: a weak null's result is plain text
+        # (and its warning is inside the same sentence anyway).
+        st.markdown(line if compute.is_weak(choices.null) or result is None
+                    else f"**{line}**")
         if result is not None:
-            st.caption(f"Null model: {result.null_description}")
+            st.caption(f"What p means: {P_MEANING} Chance model: {result.null_description}")
+        if left_out:
+            st.caption(f"Not counted (placed at a facility by construction): "
+                       f"{', '.join(names_of(frames, left_out))}. Turn on “Count sightings "
+                       "placed at a facility” in the sidebar to count them.")
         table = proximity_frame(proximity, frames)
         if table is None:
             st.info("No sightings or no facilities match the current choices: widen the date "
                     "range or the categories in the sidebar.")
         else:
-            st.table(table, hide_index=True)
+            st.table(highlight_selected(table, proximity, state.selected_id), hide_index=True)
         st.caption("Click a sighting on the map (or pick one in the sidebar) to draw the "
                    "line to its nearest facility. Distances are geodesic on the WGS84 "
                    "ellipsoid.")
-        export_panel(frames, choices, result)
+        export_panel(frames, choices, result, None if too_many or result is None else line)
 
 with map_column:
     st_folium(
@@ -69,7 +85,7 @@ with map_column:
         key="footprint-map",
         feature_group_to_add=dynamic_groups(frames, state, nearest),
         layer_control=None if choices.screenshot else layer_control(),
-        returned_objects=["last_object_clicked"],
+        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
         use_container_width=True,
         height=860 if choices.screenshot else 620,
         on_change=select_clicked_sighting,

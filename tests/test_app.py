@@ -54,12 +54,19 @@ def proximity_rows(at: AppTest):
 def test_map_page_shows_the_result_line_and_the_proximity_table():
     at = run_app()
     line = result_line(at)
-    assert line.startswith("**3 of 4 sightings lie within 50 km of a Russian-financed asset;")
-    assert "among random Venezuelan towns that happens with p = " in line
+    assert line.startswith("**2 of 3 independent sightings lie within 50 km of a "
+                           "Russian-financed asset. Across all radii from 20 to 300 km, "
+                           "random Venezuelan towns come out at least as close in 2.4% of "
+                           "draws (global test, p = 0.024); single-radius results range from "
+                           "p = 0.081 to 0.37.")
+    assert "p = 0.098 (towns picked in proportion to population)" in line
+    captions = " ".join(c.value for c in at.caption)
+    assert "not the chance that the pattern is a coincidence" in captions
+    assert "Not counted (placed at a facility by construction): Amuay refinery" in captions
     table = proximity_rows(at)
     assert list(table.columns) == ["sighting", "nearest facility", "distance (km)",
                                    "within radius"]
-    assert len(table) == 4
+    assert len(table) == 3
     assert set(table["within radius"]) == {"yes", "no"}
 
 
@@ -82,7 +89,32 @@ def test_radius_from_the_url_is_used():
 @pytest.mark.parametrize("null", ["towns", "towns_weighted", "uniform"])
 def test_each_null_model_gives_a_result(null):
     at = run_app(null=null)
-    assert "p = " in result_line(at)
+    line = result_line(at)
+    assert "(global test, p" in line
+    if null == "uniform":  # never bold, and the warning is inside the sentence with its p
+        assert not line.startswith("**")
+        sentence = next(s for s in line.split(". ") if "global test" in s)
+        assert "weak comparison" in sentence
+    else:
+        assert line.startswith("**") and line.endswith("**")
+
+
+def test_counting_sightings_placed_at_a_facility_is_a_switch_in_the_url():
+    at = run_app(at_facility="true")
+    assert at.toggle(key="at_facility").value is True
+    line = result_line(at)
+    assert line.startswith("**3 of 4 sightings lie within 50 km")  # not "independent"
+    assert len(proximity_rows(at)) == 4
+    at.toggle(key="at_facility").set_value(False).run()
+    assert result_line(at).startswith("**2 of 3 independent sightings")
+
+
+def test_selected_sighting_row_is_highlighted_in_the_table():
+    at = run_app(selected="acarigua-bakery")
+    styled = at.table[0].proto.arrow_data.styler
+    assert "fff3c4" in styled.styles and "font-weight: 700" in styled.styles
+    plain = run_app()
+    assert not plain.table[0].proto.arrow_data.styler.styles
 
 
 def test_excluding_every_sighting_category_shows_a_helpful_empty_state():
@@ -108,8 +140,14 @@ def test_analysis_page_states_the_null_model_and_the_smallest_p():
     text = " ".join(m.value for m in at.markdown)
     assert "Null model, in plain words:" in text
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Sightings within 50 km"] == "3 of 4"
-    assert "Smallest possible p" in metrics
+    assert metrics["Sightings within 50 km"] == "2 of 3"
+    assert metrics["Global test, 20-300 km"].startswith("p ")
+    assert metrics["Single radii 10-200 km"].startswith("p ")
+    assert " of " in metrics["Scenarios below 0.05"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "Smallest possible p at this radius" in captions
+    assert "median, over the counted sightings, of each sighting's location precision" \
+        in captions
     assert any("Selection bias" in m.value for m in at.markdown)
 
 
@@ -145,7 +183,7 @@ def test_map_loads_scripts_and_styles_only_from_this_server_and_ignores_pan_and_
     args = map_args(run_app())
     for link in args["js_links"] + args["css_links"]:
         assert link.startswith("/app/static/"), link
-    assert args["returned_objects"] == ["last_object_clicked"]
+    assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip"]
 
 
 def upload(at: AppTest, name: str, content: bytes, target="sightings", mode="add"):
@@ -168,7 +206,7 @@ def test_upload_reports_bad_rows_keeps_good_ones_and_feeds_the_map():
     assert not at.exception
     at.switch_page("pages/map_page.py")
     at.run()
-    assert "of 5 sightings" in result_line(at)
+    assert "of 4 independent sightings" in result_line(at)
 
 
 def test_jinja_in_the_url_or_an_uploaded_file_never_runs_on_the_server(monkeypatch):
@@ -205,7 +243,7 @@ def test_more_sightings_than_towns_explains_instead_of_failing():
     at.switch_page("pages/map_page.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    assert any("there are only 216: it cannot place 234 sightings" in m.value
+    assert any("there are only 216: it cannot place 233 sightings" in m.value
                for m in at.markdown)
     at.switch_page("pages/analysis_page.py")
     at.run()
@@ -213,7 +251,7 @@ def test_more_sightings_than_towns_explains_instead_of_failing():
     assert "Choose the uniform null model" in at.warning[0].value
     at.sidebar.selectbox(key="null").set_value("uniform").run()
     assert not at.exception
-    assert any("234" in m.value for m in at.metric)
+    assert any("233" in m.value for m in at.metric)
 
 
 def test_the_data_tables_defuse_spreadsheet_formulas():
@@ -260,7 +298,7 @@ def test_a_broken_shipped_layer_is_named_and_the_others_are_kept(tmp_path, monke
     at = run_app()
     problems = " ".join(c.value for c in at.sidebar.code)
     assert "flights.geojson: expected valid JSON" in problems
-    assert "3 of 4 sightings" in result_line(at)
+    assert "2 of 3 independent sightings" in result_line(at)
 
 
 def test_shared_results_are_bounded_and_computed_once():
@@ -278,11 +316,11 @@ def test_shared_results_are_bounded_and_computed_once():
 
 def test_map_page_uses_the_simulations_and_seed_of_the_url_like_the_analysis_page():
     at = run_app(simulations="999", seed="7")
-    assert "(999 draws)" in result_line(at)
-    map_p = result_line(at).split("p = ")[1].split(" ")[0]
+    line = result_line(at)
+    map_p = line.split("(global test, ")[1].split(")")[0]
     at.switch_page("pages/analysis_page.py")
     at.run()
     metrics = {m.label: m.value for m in at.metric}
-    assert float(metrics["p-value"]) == float(map_p)
-    at = run_app(simulations="lots")  # a bad value falls back to the default
-    assert "(9,999 draws)" in result_line(at)
+    assert metrics["Global test, 20-300 km"] == map_p
+    assert line != result_line(run_app())  # other draws, other numbers
+    assert result_line(run_app(simulations="lots")) == result_line(run_app())  # default

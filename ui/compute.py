@@ -5,8 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import nulls
+from analysis.envelope import DEFAULT_R_MAX_KM, global_test, r_min_from_precision
+from analysis.io import counted_sightings, placed_at_facility
 from analysis.proximity import proximity_table
+from analysis.robustness import ROBUSTNESS_RADII_KM, robustness, single_radius_spread
 from analysis.stats import location_uncertainty, radius_sweep, simulate_null
+from analysis.wording import WEAK_NULLS, headline
 from mapview.build import MapState, analysis_subset, filter_by_date
 from mapview.lru import BoundedLRU
 from ui.data import working_frames, working_version
@@ -23,18 +27,33 @@ UNCERTAINTY_REPEATS = 50
 UNCERTAINTY_SIMULATIONS = 1999
 
 
-def analysis_frames(state: MapState):
-    """(facilities, sightings) counted in the analysis for these choices."""
+def analysis_frames(state: MapState, with_at_facility: bool | None = None):
+    """(facilities, sightings) counted in the analysis for these choices.
+
+    Sightings placed at a facility by construction are counted only when the state says so
+    (or when ``with_at_facility`` is True: the robustness panel shows both choices).
+    """
     frames = working_frames()
     facilities = analysis_subset(frames["facilities"], state.facility_categories)
     sightings = filter_by_date(frames["sightings"], state.date_start, state.date_end)
     sightings = analysis_subset(sightings, state.sighting_categories)
-    return facilities, sightings
+    include = state.include_at_facility if with_at_facility is None else with_at_facility
+    return facilities, counted_sightings(sightings, include)
+
+
+def left_out_at_facility(state: MapState) -> list[str]:
+    """Ids of the sightings left out because they were placed at a facility."""
+    if state.include_at_facility:
+        return []
+    _, sightings = analysis_frames(state, with_at_facility=True)
+    if sightings.empty or "id" not in sightings:
+        return []
+    return [str(i) for i in sightings.loc[placed_at_facility(sightings), "id"]]
 
 
 def _key(state: MapState) -> tuple:
     return (working_version(), state.facility_categories, state.sighting_categories,
-            state.date_start, state.date_end)
+            state.date_start, state.date_end, state.include_at_facility)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -137,3 +156,98 @@ def uncertainty(state: MapState, null: str, simulations: int, seed: int, progres
 
     return _RESULTS.get(("uncertainty", _key(state), state.radius_km, null, simulations, seed),
                         compute)
+
+
+# -- the global test, the robustness panel and the headline ----------------------------------
+def default_r_min(state: MapState) -> int:
+    """The global test's smallest radius from location precision (see
+    :func:`analysis.envelope.default_r_min_km`); 1 when a side is empty."""
+    def compute():
+        facilities, sightings = analysis_frames(state)
+        if facilities.empty or sightings.empty:
+            return 1
+        return r_min_from_precision(facilities, sightings)
+
+    return _RESULTS.get(("r_min", _key(state)), compute, weight=1)
+
+
+def radius_range(state: MapState, r_min: float | None, r_max: float | None):
+    """(r_min, r_max) with the defaults filled in and r_max kept above r_min."""
+    low = default_r_min(state) if r_min is None else float(r_min)
+    high = DEFAULT_R_MAX_KM if r_max is None else float(r_max)
+    return low, max(high, low)
+
+
+def global_result(state: MapState, null: str, simulations: int, seed: int,
+                  r_min: float | None = None, r_max: float | None = None, progress=None):
+    """The global envelope test over radii, from the same simulations as :func:`test`."""
+    simulated = _simulated(state, null, simulations, seed, progress)
+    if simulated is None:
+        return None
+    low, high = radius_range(state, r_min, r_max)
+    return _RESULTS.get(
+        ("global", _key(state), null, simulations, seed, low, high),
+        lambda: global_test(simulated, low, high),
+        weight=4 * 300 * 8)
+
+
+def _panel(state, null, simulations, seed, r_min, r_max, quick, progress=None):
+    simulations = affordable_simulations(state, simulations)
+    low, high = radius_range(state, r_min, r_max)
+
+    def compute():
+        facilities, everything = analysis_frames(state, with_at_facility=True)
+        if facilities.empty or everything.empty:
+            return None
+        options = dict(jitter_repeats=0, leave_one_out=False, both_choices=False) \
+            if quick else {}
+        return robustness(facilities, everything, null=null, simulations=simulations,
+                          rng=seed, boundary=working_frames()["venezuela"], r_min_km=low,
+                          r_max_km=high, include_at_facility=state.include_at_facility,
+                          progress=progress, **options)
+
+    return _RESULTS.get(("panel", quick, _key(state), null, simulations, seed, low, high),
+                        compute, weight=10_000)
+
+
+def robustness_panel(state: MapState, null: str, simulations: int, seed: int,
+                     r_min: float | None = None, r_max: float | None = None, progress=None):
+    """Every scenario of :func:`analysis.robustness.robustness` for these choices (cached)."""
+    return _panel(state, null, simulations, seed, r_min, r_max, False, progress)
+
+
+def other_nulls(state: MapState, null: str, simulations: int, seed: int,
+                r_min: float | None = None, r_max: float | None = None) -> dict:
+    """{null: global p} for every null model: the same numbers as the panel's rows."""
+    panel = _panel(state, null, simulations, seed, r_min, r_max, True)
+    return {} if panel is None else panel.global_by_null()
+
+
+def target_phrase(state: MapState) -> str:
+    return "a Russian-financed asset" if state.facility_categories == ("russian_asset",) \
+        else "a counted facility"
+
+
+def headline_text(state: MapState, null: str, simulations: int, seed: int,
+                  r_min: float | None = None, r_max: float | None = None) -> str | None:
+    """The sentence for the Map page, the screenshot title box and the methodology box."""
+    result = test(state, null, simulations, seed)
+    if result is None:
+        return None
+    with st.spinner("Running the global test over all radii…"):
+        found = global_result(state, null, simulations, seed, r_min, r_max)
+        simulated = _simulated(state, null, simulations, seed)
+        spread = _RESULTS.get(("spread", _key(state), null, simulations, seed),
+                              lambda: single_radius_spread(simulated, ROBUSTNESS_RADII_KM),
+                              weight=2)
+        others = other_nulls(state, null, simulations, seed, r_min, r_max)
+    return headline(observed_within=result.observed_within, n_sightings=result.n_sightings,
+                    radius_km=state.radius_km, null=null, global_p=found.p_value,
+                    r_min_km=found.r_min_km, r_max_km=found.r_max_km,
+                    single_radius_p=spread, independent=not state.include_at_facility,
+                    target=target_phrase(state), other_nulls=others)
+
+
+def is_weak(null: str) -> bool:
+    """A null whose results are never shown in bold (see analysis.wording.WEAK_NULLS)."""
+    return null in WEAK_NULLS

@@ -11,7 +11,7 @@ from figures import DEFAULT_TITLE, FORMATS, PRESETS
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
-def export_panel(frames, choices, result) -> None:
+def export_panel(frames, choices, result, headline: str | None = None) -> None:
     """Title, subtitle, size and format; one download button; a screenshot-mode link."""
     with st.expander("Export for publication"):
         title = st.text_input("Title", DEFAULT_TITLE, key="export_title", max_chars=160)
@@ -27,7 +27,7 @@ def export_panel(frames, choices, result) -> None:
 
             figure = render_figure(frames, choices.map_state, preset=preset, title=title,
                                    subtitle=subtitle or None, test_result=result,
-                                   null=choices.null)
+                                   null=choices.null, headline=headline)
             return figure_bytes(figure, fmt)
 
         st.download_button(f"Download {fmt.upper()} ({preset})", data=render,
@@ -35,7 +35,8 @@ def export_panel(frames, choices, result) -> None:
                            mime=MIME[fmt], key="export_download", type="primary")
         st.caption("The figure shows the layers, dates and radius chosen in the sidebar, a "
                    "legend, a scale bar, a locator and the credits with the method and "
-                   "p-value. It is drawn when you click, from data on this machine.")
+                   "the result as on this page: the global test over radii and the spread. "
+                   "It is drawn when you click, from data on this machine.")
         params = {k: st.query_params.get_all(k) for k in st.query_params}
         params["screenshot"] = ["1"]
         query = urlencode([(k, v) for k, values in params.items() for v in values])

@@ -9,13 +9,46 @@ import pandas as pd
 
 from analysis.nulls import NULL_MODELS
 from analysis.report import csv_safe, escape_markdown
-from mapview.build import MapState
+from analysis.wording import format_p, p_equals
+from mapview.build import MapState, records_of, tooltip_plain
 
 CHANCE_PHRASES = {
     "towns": "among random Venezuelan towns",
     "towns_weighted": "among random Venezuelan towns weighted by population",
     "uniform": "among random points in Venezuela",
 }
+
+
+EMPTY_LINE = "No sightings or no facilities match the current choices."
+
+#: How the selected sighting's row stands out in the table (colour and weight, not colour
+#: alone).
+SELECTED_ROW_STYLE = "background-color: #fff3c4; font-weight: 700"
+
+
+def highlight_selected(table: pd.DataFrame, proximity, selected_id: str | None):
+    """The display table with the selected sighting's row highlighted (a pandas Styler),
+    or the table itself when nothing in it is selected."""
+    ids = list(proximity.sightings["id"]) if proximity is not None else []
+    if not selected_id or selected_id not in ids:
+        return table
+    row = ids.index(selected_id)
+
+    def style(values):
+        return [SELECTED_ROW_STYLE if values.name == row else "" for _ in values]
+
+    return table.style.apply(style, axis=1).hide(axis="index")
+
+
+def names_of(frames, ids) -> list[str]:
+    """Display names (escaped for Markdown) of sightings or facilities by id."""
+    names = {}
+    for layer in ("sightings", "facilities"):
+        frame = frames.get(layer)
+        if frame is not None and "id" in frame:
+            names.update(zip(frame["id"], frame["name"] if "name" in frame else frame["id"],
+                             strict=True))
+    return [escape_markdown(names.get(i, i)) for i in ids]
 
 
 def result_line(result, state: MapState, null: str) -> str:
@@ -27,7 +60,7 @@ def result_line(result, state: MapState, null: str) -> str:
         else "a selected facility"
     text = (f"{result.observed_within} of {result.n_sightings} sightings lie within "
             f"{state.radius_km:g} km of {what}; {chance} that happens with "
-            f"p = {result.p_value:.2g} ({result.simulations:,} draws).")
+            f"{p_equals(result.p_value)} ({result.simulations:,} draws).")
     if not result.can_reach_0_05:
         text += " With so few sightings no result could reach p < 0.05."
     return text
@@ -53,12 +86,29 @@ def proximity_frame(proximity, frames) -> pd.DataFrame | None:
     })
 
 
-def sighting_at(sightings, clicked: dict, tolerance_deg: float = 1e-4) -> str | None:
-    """The id of the sighting at a clicked map position, if any."""
+def sighting_at(sightings, clicked: dict, tolerance_deg: float = 1e-4,
+                tooltip: str | None = None) -> str | None:
+    """The id of the sighting clicked on the map, if a sighting was clicked.
+
+    Facilities can sit at exactly the same point as a sighting (the Rosneft office and its
+    guard; a town's gazetteer point), so position alone cannot tell them apart. When the
+    map reports the clicked object's tooltip, only a sighting with that tooltip matches (a
+    facility's tooltip matches none); the position breaks ties between sightings with the
+    same tooltip. Without a tooltip, the nearest sighting within ``tolerance_deg`` matches.
+    """
     lat, lng = clicked.get("lat"), clicked.get("lng")
     if lat is None or lng is None or sightings.empty:
         return None
     distance = (sightings.geometry.x - lng) ** 2 + (sightings.geometry.y - lat) ** 2
+    if tooltip:
+        wanted = " ".join(str(tooltip).split())
+        same = [index for index, record in zip(sightings.index, records_of(sightings),
+                                               strict=True)
+                if tooltip_plain(record) == wanted]
+        if not same:
+            return None
+        best = distance.loc[same].idxmin()
+        return str(sightings.loc[best, "id"])
     best = distance.idxmin()
     if math.sqrt(distance[best]) > tolerance_deg:
         return None
@@ -123,4 +173,87 @@ def table_for_display(table: pd.DataFrame) -> pd.DataFrame:
                 or pd.api.types.is_datetime64_any_dtype(values)):
             continue
         out[column] = values.map(_display_cell).astype(object)
+    return out
+
+
+# -- the global test and the robustness panel, for display ----------------------------------
+def envelope_frame(found) -> pd.DataFrame:
+    """One row per radius of the global test, with readable columns for the chart and its
+    tooltips: shares of counted sightings (0..1) and sentences."""
+    n = max(found.n_sightings, 1)
+    radius = list(found.radius_km)
+    outside = set(found.outside_km)
+    rows = []
+    for i, r in enumerate(radius):
+        observed = found.observed[i]
+        rows.append({
+            "radius_km": r,
+            "observed": observed / n,
+            "pointwise_low": found.pointwise_low[i] / n,
+            "pointwise_high": found.pointwise_high[i] / n,
+            "global_low": found.low[i] / n,
+            "global_high": found.high[i] / n,
+            "outside": r in outside,
+            "Radius": f"{r:g} km",
+            "Sightings within": f"{observed} of {found.n_sightings} "
+                                f"({observed / n:.0%})",
+            "Random draws, middle 95%": f"{found.pointwise_low[i] / n:.0%} to "
+                                        f"{found.pointwise_high[i] / n:.0%}",
+            "Global 95% envelope": f"{found.low[i] / n:.0%} to {found.high[i] / n:.0%}",
+            "Single-radius p": format_p(found.pointwise_p[i]),
+            "Above the global envelope": "yes" if r in outside else "no",
+        })
+    return pd.DataFrame(rows)
+
+
+def scenario_frame(rows, names: dict, labels: dict) -> pd.DataFrame:
+    """The robustness scenarios as a table in words (no internal field names)."""
+    def radius(s):
+        return "all radii (global test)" if s.radius_km == "global" else f"{s.radius_km:g} km"
+
+    def p_text(s):
+        if s.p_value_low is None:
+            return format_p(s.p_value)
+        return f"{format_p(s.p_value)} (from {format_p(s.p_value_low)} to " \
+               f"{format_p(s.p_value_high)})"
+
+    return pd.DataFrame({
+        "Chance model": [labels.get(s.null, s.null) for s in rows],
+        "Radius": [radius(s) for s in rows],
+        "Locations": ["moved within their precision (median of repeats)" if s.jitter
+                      else "as stated" for s in rows],
+        "Left out": [names.get(s.left_out, s.left_out) if s.left_out else "nobody"
+                     for s in rows],
+        "Counted within": ["—" if s.observed_within is None
+                           else f"{s.observed_within} of {s.n_sightings}" for s in rows],
+        "p": [p_text(s) for s in rows],
+        "Below 0.05": ["yes" if s.p_value < 0.05 else "no" for s in rows],
+    })
+
+
+def shared_points(proximity, facilities, sightings, tolerance_km: float = 0.01) -> list[dict]:
+    """Counted sightings placed on the same point as a facility without being placed there
+    by construction (two features given one town's gazetteer point), with the distance the
+    stated precision allows: the two precisions added."""
+    if proximity is None:
+        return []
+    precision = {}
+    for frame in (facilities, sightings):
+        if "location_precision_km" in frame:
+            precision.update(zip(frame["id"], frame["location_precision_km"], strict=True))
+    names = {}
+    for frame in (facilities, sightings):
+        names.update(zip(frame["id"], frame.get("name", frame["id"]), strict=True))
+    out = []
+    for row in proximity.sightings.itertuples(index=False):
+        if float(row.distance_km) <= tolerance_km:
+            allowed = float(precision.get(row.id) or 0) + float(
+                precision.get(row.nearest_facility_id) or 0)
+            out.append({"sighting": names.get(row.id, row.id),
+                        "facility": names.get(row.nearest_facility_id,
+                                              row.nearest_facility_id),
+                        "sighting_precision_km": float(precision.get(row.id) or 0),
+                        "facility_precision_km": float(
+                            precision.get(row.nearest_facility_id) or 0),
+                        "up_to_km": allowed})
     return out

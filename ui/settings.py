@@ -30,6 +30,9 @@ SETTINGS = {
                 "assets in the analysis; 'context' and 'background' are left out by default."),
         Setting("sighting_categories", ["sighting"], "Sighting categories tested; insiders' "
                 "accounts are left out by default (they were placed at an asset by their job)."),
+        Setting("at_facility", False, "Count sightings placed at a facility by "
+                "construction (a reported visit to it, a job at it): their distance is 0 "
+                "because of how they were placed, so the test leaves them out by default."),
         Setting("dates", None, "Date range for sightings and flights; undated features are "
                 "always shown."),
         Setting("selected", "none", "The sighting whose nearest facility is highlighted."),
@@ -39,6 +42,11 @@ SETTINGS = {
                 "Number of random draws under the null model."),
         Setting("seed", analysis_default("seed"),
                 "Random seed: the same seed gives the same p-value."),
+        Setting("r_min", None, "Smallest radius of the global test, in km. Empty: from the "
+                "location precision (for each counted sighting, its precision plus its "
+                "nearest facility's; the median of those sums, rounded up), because radii "
+                "smaller than the places' precision cannot be tested honestly."),
+        Setting("r_max", 300, "Largest radius of the global test, in km."),
         Setting("title", "Where Russian specialists were seen in Venezuela",
                 "Title shown on the map in screenshot mode."),
         Setting("screenshot", "0", "1 hides Streamlit's chrome and overlays title, legend, "
@@ -48,7 +56,8 @@ SETTINGS = {
 
 RADIUS_MIN_KM, RADIUS_MAX_KM = 1, 300
 #: Bounds of the Analysis page's number inputs (and of the same URL values on the Map page).
-INT_RANGES = {"simulations": (99, 99_999), "seed": (0, 2**31 - 1)}
+INT_RANGES = {"simulations": (99, 99_999), "seed": (0, 2**31 - 1), "r_min": (1, 300),
+              "r_max": (1, 300)}
 
 
 def url_int(name: str) -> int:
@@ -62,3 +71,16 @@ def url_int(name: str) -> int:
     except (TypeError, ValueError):
         return int(SETTINGS[name].default)
     return value if low <= value <= high else int(SETTINGS[name].default)
+
+
+def url_radius(name: str) -> int | None:
+    """``r_min`` or ``r_max`` from the URL as the Analysis page set it; None (the default
+    rule) when absent or out of range."""
+    import streamlit as st
+
+    low, high = INT_RANGES[name]
+    try:
+        value = int(float(st.query_params.get(name, "")))
+    except (TypeError, ValueError):
+        return SETTINGS[name].default
+    return value if low <= value <= high else SETTINGS[name].default

@@ -99,6 +99,9 @@ def sidebar(frames) -> Choices:
             "Sighting categories", SIGHTING_CATEGORIES,
             default=SETTINGS["sighting_categories"].default, key="sighting_categories",
             bind="query-params", help=_help("sighting_categories"))
+        include_at_facility = st.toggle(
+            "Count sightings placed at a facility", SETTINGS["at_facility"].default,
+            key="at_facility", bind="query-params", help=_help("at_facility"))
     ids = ["none"] + (list(sightings["id"]) if sightings is not None else [])
     selected = bar.selectbox("Selected sighting", ids, key="selected", bind="query-params",
                              help=_help("selected"))
@@ -118,6 +121,7 @@ def sidebar(frames) -> Choices:
         selected_id=None if selected in (None, "none") else selected,
         facility_categories=tuple(facility_categories),
         sighting_categories=tuple(sighting_categories),
+        include_at_facility=bool(include_at_facility),
     )
     return Choices(map_state=state, null=null, basemap=basemap, screenshot=screenshot)
 
