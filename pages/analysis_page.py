@@ -137,30 +137,44 @@ st.subheader("Every radius at once: the global envelope")
 frame = envelope_frame(found)
 words = ["Radius", "Sightings within", "Random draws, middle 95%", "Global 95% envelope",
          "Single-radius p", "Above the global envelope"]
+SERIES = {"observed": "Sightings",
+          "pointwise_high": "Random draws: 97.5% (one radius)",
+          "global_high": "Global 95% envelope (top)"}
 x = alt.X("radius_km:Q", title="Radius (km)")
 share = alt.Axis(format="%")
-global_band = alt.Chart(frame).mark_area(opacity=0.22, color="#0072B2").encode(
-    x=x, y=alt.Y("global_low:Q", title="Share of sightings with an asset within the radius",
+long = frame.melt(id_vars=["radius_km", *words], value_vars=list(SERIES),
+                  var_name="series", value_name="share")
+long["Line"] = long["series"].map(SERIES)
+colour = alt.Color("Line:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=0),
+                   scale=alt.Scale(domain=list(SERIES.values()),
+                                   range=["#D55E00", "#777777", "#0072B2"]))
+envelope_area = alt.Chart(frame).mark_area(opacity=0.15, color="#0072B2").encode(
+    x=x, y=alt.Y("global_low:Q", axis=share, scale=alt.Scale(domain=[0, 1])),
+    y2="global_high:Q")
+lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
+    x=x, y=alt.Y("share:Q", title="Sightings with an asset within r",
                  axis=share, scale=alt.Scale(domain=[0, 1])),
-    y2="global_high:Q", tooltip=words)
-pointwise_band = alt.Chart(frame).mark_area(opacity=0.35, color="#999999").encode(
-    x=x, y="pointwise_low:Q", y2="pointwise_high:Q", tooltip=words)
-observed = alt.Chart(frame).mark_line(color="#D55E00", strokeWidth=2.5).encode(
-    x=x, y="observed:Q", tooltip=words)
+    color=colour,
+    strokeDash=alt.StrokeDash("Line:N", legend=None,
+                              scale=alt.Scale(domain=list(SERIES.values()),
+                                              range=[[1, 0], [5, 3], [1, 0]])),
+    strokeWidth=alt.condition(alt.datum.series == "observed", alt.value(3), alt.value(2)),
+    tooltip=words)
 outside = alt.Chart(frame[frame.outside]).mark_point(
-    color="#D55E00", filled=True, size=40, shape="triangle-up").encode(
+    color="#D55E00", filled=True, size=45, shape="triangle-up").encode(
     x=x, y="observed:Q", tooltip=words)
 rule = alt.Chart(pd.DataFrame({"r": [state.radius_km]})).mark_rule(
     color="#000000", strokeDash=[2, 2]).encode(x="r:Q")
-st.altair_chart(global_band + pointwise_band + observed + outside + rule, width="stretch")
+st.altair_chart(envelope_area + lines + outside + rule, width="stretch")
 ranges = found.outside_ranges
 where = ("; ".join(f"{a:g}" + (f" to {b:g}" if b != a else "") + " km" for a, b in ranges)
          if ranges else "no radius")
 st.caption(
-    "Orange line: the share of counted sightings with an asset within each radius. Grey: the "
-    "middle 95% of the random draws at each radius taken alone (pointwise). Blue: the 95% "
-    "global envelope, the range of the draws that are not among the 5% most extreme over "
-    "all radii together; leaving it anywhere is what a global p below 0.05 means. "
+    "Orange: the share of counted sightings with an asset within each radius. Grey dashed: "
+    "97.5% of the random draws stay at or below it at that radius taken alone (pointwise). "
+    "Blue: the 95% global envelope, the range of the draws that are not among the 5% most "
+    "extreme over all radii together; rising above it anywhere is what a global p below "
+    "0.05 means. "
     f"Triangles: radii where the sightings are above the global envelope ({where}). Dotted: "
     "the radius chosen in the sidebar. Hover for the numbers.")
 
