@@ -150,7 +150,7 @@ colour = alt.Color("Line:N", title=None, legend=alt.Legend(orient="bottom", labe
                                    range=["#D55E00", "#777777", "#0072B2"]))
 envelope_area = alt.Chart(frame).mark_area(opacity=0.15, color="#0072B2").encode(
     x=x, y=alt.Y("global_low:Q", axis=share, scale=alt.Scale(domain=[0, 1])),
-    y2="global_high:Q")
+    y2="global_high:Q", tooltip=words)
 lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
     x=x, y=alt.Y("share:Q", title="Sightings with an asset within r",
                  axis=share, scale=alt.Scale(domain=[0, 1])),
@@ -163,8 +163,10 @@ lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
 outside = alt.Chart(frame[frame.outside]).mark_point(
     color="#D55E00", filled=True, size=45, shape="triangle-up").encode(
     x=x, y="observed:Q", tooltip=words)
-rule = alt.Chart(pd.DataFrame({"r": [state.radius_km]})).mark_rule(
-    color="#000000", strokeDash=[2, 2]).encode(x="r:Q")
+rule = alt.Chart(pd.DataFrame({"r": [state.radius_km],
+                              "Chosen radius": [f"{state.radius_km:g} km (sidebar)"]})
+                ).mark_rule(color="#000000", strokeDash=[2, 2]).encode(
+    x="r:Q", tooltip=["Chosen radius"])
 st.altair_chart(envelope_area + lines + outside + rule, width="stretch")
 ranges = found.outside_ranges
 where = ("; ".join(f"{a:g}" + (f" to {b:g}" if b != a else "") + " km" for a, b in ranges)

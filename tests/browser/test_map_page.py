@@ -41,9 +41,14 @@ VECTOR_PATHS = """() => Array.from(document.querySelectorAll(
   width: p.getBBox().width}))"""
 TABLE = """() => Array.from(document.querySelectorAll('[data-testid="stTable"] tr'))
   .map(row => Array.from(row.querySelectorAll('th, td')).map(cell => cell.innerText.trim()))"""
-RESULT_LINE = """() => { const strong = Array.from(document.querySelectorAll('strong'))
+RESULT_LINE = """() => { const p = Array.from(document.querySelectorAll(
+    '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p'))
   .find(s => s.innerText.includes('sightings lie within'));
-  return strong ? strong.innerText : null; }"""
+  return p ? p.innerText : null; }"""
+RESULT_BOLD = """() => { const p = Array.from(document.querySelectorAll(
+    '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p'))
+  .find(s => s.innerText.includes('sightings lie within'));
+  return !!(p && p.querySelector('strong')); }"""
 
 
 def is_local(url: str) -> bool:
@@ -99,7 +104,8 @@ def test_map_renders_every_shipped_feature_with_no_network(app):
 
     story = sum(len(features(name)) for name in
                 ("facilities", "sightings", "flights", "orinoco_mining_arc"))
-    counted = [f for f in features("sightings") if f["properties"].get("category") == "sighting"]
+    counted = [f for f in features("sightings") if f["properties"].get("category") == "sighting"
+               and f["properties"].get("placement") != "at_facility"]  # as in the test
     ringed = [f for name in ("facilities", "sightings") for f in features(name)
               if (f["properties"].get("location_precision_km") or 0) > 0]
     basemap = len(features("basemap_countries")) + len(features("venezuela"))
@@ -152,7 +158,7 @@ def test_slider_updates_the_table_and_the_result_line_without_reloading_the_map(
     assert [row["within radius"] for row in after_table] == ["yes"] * len(before_table)
     assert [row["sighting"] for row in after_table] == [row["sighting"] for row in before_table]
     assert page.evaluate(RESULT_LINE).startswith(f"{len(after_table)} of {len(after_table)} "
-                                                 "sightings lie within 300 km")
+                                                 "independent sightings lie within 300 km")
     assert app.states().count("running") > runs_before  # the app did rerun...
     # ...but in the same iframe and window: only the dynamic layers were swapped.
     assert app.map_frame() == frame
@@ -213,7 +219,9 @@ def test_combined_url_reproduces_the_highlighted_sighting(app):
     map_frame = app.page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
     app.open("?radius_km=25&null=uniform&selected=coro-cumberland-hotel")
     line = app.page.evaluate(RESULT_LINE)
-    assert "within 25 km" in line and "among random points in Venezuela" in line
+    assert "within 25 km" in line
+    assert "random points anywhere in Venezuela (a weak comparison" in line
+    assert not app.page.evaluate(RESULT_BOLD)  # the uniform null's result is never bold
     label = map_frame.locator(".fp-distance-label")
     label.wait_for()
     row = next(r for r in proximity_table(app.page) if r["sighting"].startswith("Coro"))
@@ -282,3 +290,35 @@ def test_full_page_screenshot_is_saved(app, artifacts, page_name, file_name):
     assert app.page.locator('[data-testid="stException"]').count() == 0
     path: Path = app.screenshot(artifacts / file_name)
     assert path.stat().st_size > 20_000
+
+
+def test_clicking_a_facility_at_a_sighting_s_point_does_not_select_the_sighting(app):
+    """The Rosneft office and its guard share one point: a click on the office (its ring,
+    outside the guard's smaller marker) opens the office and selects nobody."""
+    page = app.page
+    frame = app.open()
+    map_frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    office = map_frame.locator(mark_sighting(frame, "rosneft-office-caracas"))
+    box = office.bounding_box()
+    office.click(position={"x": 2, "y": box["height"] / 2})  # the ring, not the centre
+    frame.wait_for_function("() => document.querySelectorAll('.leaflet-popup').length >= 1")
+    assert "Rosneft office" in map_frame.locator(".leaflet-popup-content").last.inner_text()
+    page.wait_for_timeout(1500)  # a selection would rerun the app and change the URL
+    app.wait()
+    assert "selected=" not in page.url
+    assert map_frame.locator(".fp-distance-label").count() == 0
+    # The guard itself (the marker in the centre) still selects the guard.
+    map_frame.locator(mark_sighting(frame, "rosneft-office-guard")).click()
+    page.wait_for_url("**selected=rosneft-office-guard**")
+
+
+def test_the_selected_sighting_s_row_stands_out_in_the_table(app):
+    app.open("?selected=acarigua-bakery")
+    styles = app.page.evaluate("""() => Array.from(document.querySelectorAll(
+        '[data-testid="stTable"] tbody tr')).map(row => { const cell = row.querySelector('td');
+        const style = getComputedStyle(cell); return [cell.innerText.trim(),
+        style.backgroundColor, style.fontWeight]; })""")
+    selected = [s for s in styles if s[0].startswith("Acarigua")]
+    others = [s for s in styles if not s[0].startswith("Acarigua")]
+    assert selected and selected[0][1] == "rgb(255, 243, 196)" and selected[0][2] == "700"
+    assert others and all(s[1] != "rgb(255, 243, 196)" and s[2] != "700" for s in others)
