@@ -22,7 +22,7 @@ from .io import (
     union_boundary,
 )
 from .nulls import NULL_MODELS
-from .proximity import proximity_table
+from .proximity import proximity_table, shared_points
 from .report import DataDescription, methodology_markdown, proximity_csv, proximity_markdown
 from .robustness import ROBUSTNESS_RADII_KM, robustness, single_radius_spread
 from .settings import REPO_ROOT, SETTINGS, default
@@ -223,10 +223,16 @@ def run_test(args) -> str:
     options = dict(null=args.null, rng=args.seed, boundary=boundary)
     simulated = simulate_null(facilities, sightings, simulations=args.simulations, **options)
     result = simulated.evaluate(args.radius_km)
-    r_min = args.r_min if args.r_min is not None else r_min_from_precision(facilities,
-                                                                           sightings)
-    global_result = global_test(simulated, r_min, args.r_max) \
-        if args.global_test or args.robustness or args.format == "markdown" else None
+    needs_global = args.global_test or args.robustness or args.format == "markdown"
+    r_min = args.r_min
+    if r_min is None and needs_global:
+        r_min = r_min_from_precision(facilities, sightings)
+        if args.r_max < r_min:
+            raise ValueError(
+                f"--r-max {args.r_max:g} is below the smallest radius the location precision "
+                f"supports ({r_min} km, the default --r-min); give --r-min to test smaller "
+                "radii anyway")
+    global_result = global_test(simulated, r_min, args.r_max) if needs_global else None
     panel = robustness(facilities, all_sightings, null=args.null,
                        simulations=args.simulations, rng=args.seed, boundary=boundary,
                        r_min_km=r_min, r_max_km=args.r_max,
@@ -255,9 +261,13 @@ def run_test(args) -> str:
                     single_radius_p=spread, independent=not args.include_at_facility,
                     target=_target(args), other_nulls=others)
     if args.format == "markdown":
+        shared = shared_points(proximity_table(facilities, sightings, args.radius_km),
+                               facilities, sightings) \
+            if "id" in facilities and "id" in sightings else []
         return methodology_markdown(result, _describe(args, facilities, sightings),
                                     sweep, uncertainty, global_result=global_result,
-                                    panel=panel, headline=line, left_out=left_out)
+                                    panel=panel, headline=line, left_out=left_out,
+                                    shared=shared)
     out = result.to_dict()
     out["headline"] = line
     out["p_value_meaning"] = P_MEANING

@@ -127,6 +127,7 @@ def methodology_markdown(
     panel: RobustnessResult | None = None,
     headline: str | None = None,
     left_out: list[str] | tuple[str, ...] = (),
+    shared: list[dict] | tuple[dict, ...] = (),
 ) -> str:
     """A methodology box a journalist can paste under a story.
 
@@ -214,6 +215,13 @@ def methodology_markdown(
         "that imprecision.",
         "> - A small p-value says the pattern is unusual under this null model, not why.",
     ]
+    for s in shared:
+        lines.append(
+            f"> - {escape_markdown(s['sighting'])} and {escape_markdown(s['facility'])} are "
+            f"both placed on one gazetteer point, so their distance is 0 km by construction;"
+            f" with the stated precision ({s['sighting_precision_km']:g} km and "
+            f"{s['facility_precision_km']:g} km) they could be up to {s['up_to_km']:g} km "
+            "apart.")
     if result.null in WEAK_NULLS:
         lines.append(f"> - {_WEAK_WARNING}")
     return "\n".join(lines) + "\n"

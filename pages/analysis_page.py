@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.nulls import NULL_MODELS
+from analysis.proximity import shared_points
 from analysis.report import (
     escape_markdown,
     methodology_markdown,
@@ -16,7 +17,7 @@ from analysis.wording import P_MEANING, format_p, p_equals, p_range
 from layers.dates import precision_summary
 from ui import compute, exports
 from ui.data import working_frames
-from ui.present import envelope_frame, names_of, scenario_frame, shared_points, table_for_display
+from ui.present import envelope_frame, names_of, scenario_frame, table_for_display
 from ui.settings import INT_RANGES, SETTINGS
 from ui.state import current
 
@@ -71,6 +72,10 @@ if affordable < simulations:
 run = dict(null=choices.null, simulations=int(simulations), seed=int(seed),
            r_min=None if r_min is None else int(r_min), r_max=int(r_max))
 low_km, high_km = compute.radius_range(state, run["r_min"], run["r_max"])
+if run["r_max"] < low_km:
+    st.warning(f"The global test's range ends ({run['r_max']} km) below where it starts "
+               f"({low_km:g} km): only {low_km:g} km is tested. Set a larger end, or a "
+               "smaller start.")
 
 
 def stage(start: float, width: float, text: str):
@@ -248,7 +253,7 @@ st.subheader("Downloads")
 description = exports.data_description(facilities, sightings, state,
                                        st.session_state.get("uploads", {}))
 box = methodology_markdown(result, description, sweep, uncertainty, global_result=found,
-                           panel=panel, headline=line, left_out=left_out)
+                           panel=panel, headline=line, left_out=left_out, shared=shared)
 a, b, c, d = st.columns(4)
 a.download_button("Proximity table (CSV)", data=lambda: proximity_csv(proximity),
                   file_name=f"footprint-proximity-{state.radius_km:g}km.csv", mime="text/csv",

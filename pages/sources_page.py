@@ -4,6 +4,7 @@ import streamlit as st
 
 from analysis.nulls import NULL_MODELS
 from analysis.report import escape_markdown
+from analysis.wording import P_MEANING
 from layers.registry import story_layers
 from ui.data import shipped, working_frames
 from ui.present import quoted, sources_index
@@ -53,13 +54,26 @@ st.markdown(
 for model in NULL_MODELS.values():
     st.markdown(f"- **{model.label}.** {model.plain_words}")
 st.markdown(
-    "**The p-value** is the share of imagined sets in which K is at least as large as what "
-    "was observed: p = (1 + number of such sets) / (number of sets + 1). A small p (say "
-    "below 0.05) means chance rarely puts sightings this close to the assets.\n\n"
+    "**The p-value** at one radius is the share of imagined sets in which K is at least as "
+    "large as what was observed: p = (1 + number of such sets) / (number of sets + 1). A "
+    "small p (say below 0.05) means chance rarely puts sightings this close to the assets. "
+    f"{P_MEANING}\n\n"
+    "**No radius chosen by anyone: the global test.** A radius picked after looking at the "
+    "map flatters the result. So the headline does not rest on one radius: it counts K at "
+    "every whole radius from the smallest the location precision allows (the median, over "
+    "the counted sightings, of each sighting's precision plus its nearest facility's) up to "
+    "300 km, and asks how often an imagined set is at least as extreme over the whole range. "
+    "Sets are ranked by their most extreme radius first, then the next (the extreme rank "
+    "length global envelope test of Myllymäki, Mrkvička, Grabarnik, Seijo and Hahn, 2017, "
+    "Journal of the Royal Statistical Society B 79, 381-404).\n\n"
+    "**Robustness.** The Analysis page repeats the test the ways a sceptical editor would: "
+    "every chance model, radii of 10 to 200 km and the global test, locations moved within "
+    "their precision, each sighting left out in turn, and sightings placed at a facility "
+    "by construction (a reported visit to it) left out or counted. It states the range of "
+    "p and how many scenarios stay below 0.05.\n\n"
     "**What it cannot say.** With four or five sightings even a perfect result may not "
     "reach a small p; the app says so. Sightings are the ones that were reported, which "
-    "favours busy places. A radius picked after looking at the map flatters the result: "
-    "the Analysis page shows every radius from 1 to 300 km.\n\n"
+    "favours busy places.\n\n"
     "**Location precision.** Most places are known only to the city (10-15 km). The "
     "Analysis page moves every point at random within its precision and reports how much "
     "the result changes.")

@@ -229,31 +229,3 @@ def scenario_frame(rows, names: dict, labels: dict) -> pd.DataFrame:
         "p": [p_text(s) for s in rows],
         "Below 0.05": ["yes" if s.p_value < 0.05 else "no" for s in rows],
     })
-
-
-def shared_points(proximity, facilities, sightings, tolerance_km: float = 0.01) -> list[dict]:
-    """Counted sightings placed on the same point as a facility without being placed there
-    by construction (two features given one town's gazetteer point), with the distance the
-    stated precision allows: the two precisions added."""
-    if proximity is None:
-        return []
-    precision = {}
-    for frame in (facilities, sightings):
-        if "location_precision_km" in frame:
-            precision.update(zip(frame["id"], frame["location_precision_km"], strict=True))
-    names = {}
-    for frame in (facilities, sightings):
-        names.update(zip(frame["id"], frame.get("name", frame["id"]), strict=True))
-    out = []
-    for row in proximity.sightings.itertuples(index=False):
-        if float(row.distance_km) <= tolerance_km:
-            allowed = float(precision.get(row.id) or 0) + float(
-                precision.get(row.nearest_facility_id) or 0)
-            out.append({"sighting": names.get(row.id, row.id),
-                        "facility": names.get(row.nearest_facility_id,
-                                              row.nearest_facility_id),
-                        "sighting_precision_km": float(precision.get(row.id) or 0),
-                        "facility_precision_km": float(
-                            precision.get(row.nearest_facility_id) or 0),
-                        "up_to_km": allowed})
-    return out
