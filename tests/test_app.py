@@ -324,3 +324,38 @@ def test_map_page_uses_the_simulations_and_seed_of_the_url_like_the_analysis_pag
     assert metrics["Global test, 20-300 km"] == map_p
     assert line != result_line(run_app())  # other draws, other numbers
     assert result_line(run_app(simulations="lots")) == result_line(run_app())  # default
+
+
+def test_map_page_headline_is_the_command_line_s_for_the_same_seed():
+    import json
+    import subprocess
+    import sys
+
+    at = run_app(seed="5", simulations="999")
+    done = subprocess.run([sys.executable, "-m", "analysis", "test", "--global", "--seed", "5",
+                           "--simulations", "999"], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    assert result_line(at) == f"**{json.loads(done.stdout)['headline']}**"
+
+
+def test_analysis_page_robustness_panel_matches_the_command_line():
+    import json
+    import subprocess
+    import sys
+
+    at = run_app("pages/analysis_page.py", seed="5", simulations="999")
+    done = subprocess.run([sys.executable, "-m", "analysis", "test", "--robustness", "--seed",
+                           "5", "--simulations", "999"], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    summary = json.loads(done.stdout)["robustness_summary"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Scenarios below 0.05"] == f"{summary['below_0_05']} of " \
+        f"{summary['scenarios']}"
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Chance model", "Radius", "Locations", "Left out",
+                                   "Counted within", "p", "Below 0.05"]
+    assert len(table) == summary["scenarios"]
+    assert "Random towns (equal chance)" in set(table["Chance model"])
+    at.radio(key="robustness_choice").set_value(True).run()
+    assert len(at.dataframe[0].value) == json.loads(done.stdout)[
+        "robustness_summary_other_at_facility_choice"]["scenarios"]
