@@ -209,3 +209,106 @@ def test_default_files_resolve_from_the_package_not_the_cwd(tmp_path):
     done = run("proximity", "--format", "json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["sightings"]
+
+
+# -- the global test, robustness and at-facility sightings on the shipped data --------------
+shipped = pytest.mark.skipif(not (REPO / "data" / "facilities.geojson").exists(),
+                             reason="shipped layers not present")
+
+
+def run_json(*args):
+    done = run("test", *map(str, args))
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@shipped
+def test_global_flag_gives_the_erl_test_over_every_whole_radius():
+    out = run_json("--global", "--simulations", 999)
+    result = out["global"]
+    assert result["method"] == "erl"
+    assert (result["r_min_km"], result["r_max_km"]) == (20, 300)
+    assert result["simulations"] == 999 and 0 < result["p_value"] <= 1
+    assert result["n_sightings"] == out["n_sightings"] == 3
+    assert "precision" in result["r_min_rule"]
+    envelope = result["envelope"]
+    lengths = {len(envelope[key]) for key in ("radius_km", "low", "high", "observed")}
+    assert lengths == {281}
+    assert envelope["radius_km"][0] == 20 and envelope["radius_km"][-1] == 300
+    assert all(low <= high for low, high in zip(envelope["low"], envelope["high"],
+                                                 strict=True))
+    for first, last in result["outside_envelope_km"]:
+        for r, observed, high in zip(envelope["radius_km"], envelope["observed"],
+                                     envelope["high"], strict=True):
+            if first <= r <= last:
+                assert observed > high
+    assert "global test" in out["headline"]
+
+
+@shipped
+def test_global_r_min_and_r_max_are_respected():
+    out = run_json("--global", "--r-min", 30, "--r-max", 100, "--simulations", 999)
+    result = out["global"]
+    assert (result["r_min_km"], result["r_max_km"]) == (30, 100)
+    assert result["envelope"]["radius_km"] == list(range(30, 101))
+    assert result["r_min_rule"] == "given with --r-min"
+    assert "from 30 to 100 km" in out["headline"]
+
+
+@shipped
+def test_robustness_flag_gives_every_scenario_and_the_summary():
+    out = run_json("--robustness")  # the default 9,999 simulations, once
+    rows = out["robustness"]
+    assert rows and isinstance(rows, list)
+    for row in rows:
+        assert {"null", "radius_km", "jitter", "left_out", "observed_within",
+                "p_value"} <= set(row)
+        assert row["radius_km"] == "global" or isinstance(row["radius_km"], int | float)
+    summary = out["robustness_summary"]
+    assert set(summary) >= {"p_min", "p_max", "below_0_05", "scenarios"}
+    chosen = [row for row in rows if row["at_facility_included"] is False]
+    p = [row["p_value"] for row in chosen]
+    assert summary == {"p_min": min(p), "p_max": max(p),
+                       "below_0_05": sum(v < 0.05 for v in p), "scenarios": len(chosen)}
+    base = [row for row in chosen if row["null"] == "towns" and not row["jitter"]
+            and row["left_out"] is None]
+    by_radius = {row["radius_km"]: row["p_value"] for row in base}
+    assert by_radius[50.0] == out["p_value"]
+    assert by_radius["global"] == 0.0243
+    assert out["robustness_skipped"] == []
+
+
+@shipped
+def test_include_at_facility_counts_the_visit():
+    left_out = run_json("--simulations", 999)
+    assert left_out["n_sightings"] == 3
+    assert left_out["left_out_at_facility"] == ["amuay-refinery-visit"]
+    assert left_out["include_at_facility"] is False
+    included = run_json("--include-at-facility", "--simulations", 999)
+    assert included["n_sightings"] == 4 and included["left_out_at_facility"] == []
+    assert included["include_at_facility"] is True
+    assert included["observed_within"] == left_out["observed_within"] + 1
+    assert re.match(r"\d of 4 sightings lie within 50 km", included["headline"])
+    assert re.match(r"\d of 3 independent sightings lie within 50 km", left_out["headline"])
+
+
+@shipped
+def test_global_json_is_the_same_for_the_same_seed():
+    args = ("test", "--global", "--simulations", 999, "--seed", 11)
+    first, second = run(*args), run(*args)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    other = run("test", "--global", "--simulations", 999, "--seed", 12)
+    assert json.loads(other.stdout)["global"]["seed"] == 12
+
+
+@shipped
+@pytest.mark.parametrize("extra", [("--r-max", 10), ("--r-min", 50, "--r-max", 40),
+                                   ("--r-min", -5), ("--r-max", "nan")])
+def test_bad_global_radii_exit_2_with_one_line(extra):
+    done = run("test", "--global", "--simulations", 99, *extra)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert re.search(r"r[-_]m(?:in|ax)", lines[0])  # names the option at fault
+    assert "Traceback" not in done.stderr and done.stdout == ""
