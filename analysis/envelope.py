@@ -132,7 +132,8 @@ def curves_within(distances_km, radii_km) -> np.ndarray:
     if size > 1 and not np.all(np.diff(radii_km) == 1.0):
         raise ValueError("radii_km should be whole km one apart (see radius_grid)")
     dtype = np.int16 if n < 2**15 else np.int32
-    first = np.clip(np.ceil(distances_km - radii_km[0]), 0, size).astype(np.int32)
+    offset = np.ceil(distances_km - radii_km[0])
+    first = np.clip(np.where(np.isnan(offset), size, offset), 0, size).astype(np.int32)
     if n <= SMALL_COUNTS:
         grid = np.arange(size, dtype=np.int32)[None, :]
         out = np.zeros((rows, size), dtype=dtype)

@@ -30,7 +30,7 @@ import numpy as np
 
 from .envelope import DEFAULT_R_MAX_KM, global_p_value
 from .geodesic import destination, random_offsets, translate
-from .io import counted_sightings, placed_at_facility, union_boundary
+from .io import placed_at_facility, union_boundary
 from .nearest import GeodesicIndex
 from .nulls import NULL_MODELS, get_null_model, sample_size_problem
 from .prepare import Progress, _geometries, _notify, facility_index, sighting_coordinates
@@ -237,10 +237,11 @@ def robustness(
            else [str(i) for i in range(len(sightings))])
     scenarios: list[Scenario] = []
     jobs = []
+    at_facility = placed_at_facility(sightings).to_numpy()
     for v, included in enumerate(variants):
-        subset = counted_sightings(sightings, included)
-        keep = [ids.index(i) for i in (subset["id"].astype(str) if "id" in subset
-                                        else map(str, range(len(subset))))]
+        # Positions in ``sightings`` of the counted rows (ids may repeat or be missing).
+        keep = [int(i) for i in np.flatnonzero(np.ones(len(sightings), bool) if included
+                                               else ~at_facility)]
         for m, model in enumerate(models):
             jobs.append((v, included, m, model, keep))
     total = len(jobs)

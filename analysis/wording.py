@@ -92,6 +92,16 @@ def p_range(low: float, high: float) -> str:
         else f"p = {start} to {format_p(high)}"
 
 
+def _share_of(p: float) -> str:
+    """The share of draws for a p, from the p as printed, so both read the same.
+
+    >>> _share_of(0.0125), format_p(0.0125)
+    ('1.3%', '0.013')
+    """
+    text = format_p(p)
+    return "less than 0.1%" if text.startswith("<") else format_share(float(text))
+
+
 def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: str,
              global_p: float | None, r_min_km: float | None, r_max_km: float | None,
              single_radius_p: tuple[float, float] | None, independent: bool = True,
@@ -130,7 +140,7 @@ def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: 
         return text
     subject = CHANCE_SUBJECTS.get(null, f"random draws from the {null} model")
     text += (f" Across all radii from {r_min_km:g} to {r_max_km:g} km, {subject} come out "
-             f"at least as close in {format_share(global_p)} of draws (global test, "
+             f"at least as close in {_share_of(global_p)} of draws (global test, "
              f"{p_equals(global_p)})")
     if single_radius_p is not None:
         text += f"; single-radius results range from {p_range(*single_radius_p)}"

@@ -244,10 +244,6 @@ def test_curves_within_rejects_radii_not_one_km_apart():
         curves_within([[1.0]], [1.0, 3.0])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="curves_within counts a NaN distance as within every "
-                   "radius (NaN is cast to a negative int32 index); counts_within counts it "
-                   "as within none")
 @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
 def test_curves_within_nan_distance_like_counts_within():
     radii = radius_grid(1, 4)

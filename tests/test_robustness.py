@@ -206,10 +206,6 @@ def test_without_a_boundary_uniform_rows_are_absent_and_skipped_is_said(layers):
     assert "uniform" not in panel.global_by_null()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="robustness() without an 'id' column matches the "
-                   "counted subset to rows by position 0..k-1, so with at-facility rows left "
-                   "out it counts the wrong sightings (here the at-facility one)")
 def test_panel_without_id_column_leaves_out_the_at_facility_row():
     facilities = gpd.GeoDataFrame(geometry=gpd.points_from_xy([-66.9], [10.5]), crs=4326)
     sightings = gpd.GeoDataFrame(
@@ -312,11 +308,6 @@ def test_headline_never_uses_more_than_one_rounding(p):
     assert_one_rounding(p)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="format_share rounds share * 100, format_p rounds p: "
-                   "at half-way values they disagree, so the same p reads '1.2% of draws "
-                   "(global test, p = 0.013)' (also 0.0445 -> 4.5% vs 0.044, 0.155 -> 16% vs "
-                   "0.15); with 9,999 simulations 63 of the 10,000 possible p do this")
 @pytest.mark.parametrize("p", [0.0125, 0.0445, 0.155])
 def test_headline_share_and_p_agree_at_half_way_values(p):
     assert_one_rounding(p)
