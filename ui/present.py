@@ -7,17 +7,9 @@ import math
 
 import pandas as pd
 
-from analysis.nulls import NULL_MODELS
 from analysis.report import csv_safe, escape_markdown
-from analysis.wording import format_p, p_equals
-from mapview.build import MapState, records_of, tooltip_plain
-
-CHANCE_PHRASES = {
-    "towns": "among random Venezuelan towns",
-    "towns_weighted": "among random Venezuelan towns weighted by population",
-    "uniform": "among random points in Venezuela",
-}
-
+from analysis.wording import format_p
+from mapview.build import records_of, tooltip_plain
 
 EMPTY_LINE = "No sightings or no facilities match the current choices."
 
@@ -49,21 +41,6 @@ def names_of(frames, ids) -> list[str]:
             names.update(zip(frame["id"], frame["name"] if "name" in frame else frame["id"],
                              strict=True))
     return [escape_markdown(names.get(i, i)) for i in ids]
-
-
-def result_line(result, state: MapState, null: str) -> str:
-    """'3 of 4 sightings lie within 50 km of a Russian-financed asset; ...'"""
-    if result is None:
-        return "No sightings or no facilities match the current choices."
-    chance = CHANCE_PHRASES.get(null, NULL_MODELS[null].label.lower())
-    what = "a Russian-financed asset" if state.facility_categories == ("russian_asset",) \
-        else "a selected facility"
-    text = (f"{result.observed_within} of {result.n_sightings} sightings lie within "
-            f"{state.radius_km:g} km of {what}; {chance} that happens with "
-            f"{p_equals(result.p_value)} ({result.simulations:,} draws).")
-    if not result.can_reach_0_05:
-        text += " With so few sightings no result could reach p < 0.05."
-    return text
 
 
 def proximity_frame(proximity, frames) -> pd.DataFrame | None:
