@@ -24,6 +24,7 @@ class Headline:
     single_radius_p: tuple[float, float]
     other_nulls: dict
     text: str
+    short: str  # for a figure's credit line
 
 
 def headline_for(facilities, sightings, *, radius_km: float, null: str = "towns",
@@ -49,8 +50,9 @@ def headline_for(facilities, sightings, *, radius_km: float, null: str = "towns"
                         boundary=boundary, r_min_km=found.r_min_km, r_max_km=found.r_max_km,
                         include_at_facility=include_at_facility, jitter_repeats=0,
                         leave_one_out=False, both_choices=False).global_by_null()
-    text = headline(observed_within=result.observed_within, n_sightings=result.n_sightings,
-                    radius_km=float(radius_km), null=null, global_p=found.p_value,
-                    r_min_km=found.r_min_km, r_max_km=found.r_max_km, single_radius_p=spread,
-                    independent=not include_at_facility, target=target, other_nulls=others)
-    return Headline(result, found, spread, others, text)
+    words = dict(observed_within=result.observed_within, n_sightings=result.n_sightings,
+                 radius_km=float(radius_km), null=null, global_p=found.p_value,
+                 r_min_km=found.r_min_km, r_max_km=found.r_max_km, single_radius_p=spread,
+                 independent=not include_at_facility, target=target, other_nulls=others)
+    return Headline(result, found, spread, others, headline(**words),
+                    headline(**words, short=True))

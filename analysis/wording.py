@@ -106,7 +106,7 @@ def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: 
              global_p: float | None, r_min_km: float | None, r_max_km: float | None,
              single_radius_p: tuple[float, float] | None, independent: bool = True,
              target: str = "a Russian-financed asset",
-             other_nulls: dict[str, float] | None = None) -> str:
+             other_nulls: dict[str, float] | None = None, short: bool = False) -> str:
     """The sentence a reporter can print: the count, the global test, the spread.
 
     The count is at the chosen radius; the test is over all radii at once, so it does not
@@ -130,6 +130,10 @@ def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: 
     draws (global test, p = 0.5). The global test with other chance models gives p < 0.001
     (points anywhere in Venezuela, a weak comparison since most of the country is empty).
     """
+    if short:
+        return _short_headline(observed_within, n_sightings, radius_km, null, global_p,
+                               r_min_km, r_max_km, single_radius_p, independent, target,
+                               other_nulls)
     kind = "independent sightings" if independent else "sightings"
     if n_sightings == 1:
         kind = kind.removesuffix("s")
@@ -150,6 +154,41 @@ def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: 
         parts = [f"{p_equals(p)} ({OTHER_NULL_NAMES.get(name, name)})" for name, p in others]
         joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         text += f" The global test with other chance models gives {joined}."
+    return text
+
+
+#: How each null model is named in the short headline (the weak one with its warning).
+SHORT_NULL_NAMES = {
+    "towns": "random towns",
+    "towns_weighted": "population-weighted towns",
+    "uniform": "uniform points (a weak comparison)",
+}
+
+
+def _short_headline(observed_within, n_sightings, radius_km, null, global_p, r_min_km,
+                    r_max_km, single_radius_p, independent, target, other_nulls) -> str:
+    """The headline for a figure's credit line, where space is short.
+
+    >>> print(_short_headline(2, 3, 50, "towns", 0.0243, 20, 300, (0.0807, 0.3739), True,
+    ...       "a Russian-financed asset", {"towns_weighted": 0.0977, "uniform": 0.0005}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    2 of 3 independent sightings within 50 km of a Russian-financed asset. Global test over
+    20-300 km: p = 0.024 against random towns (p = 0.098 population-weighted towns, p < 0.001
+    uniform points (a weak comparison)). Single radii: p = 0.081 to 0.37.
+    """
+    kind = "independent sightings" if independent else "sightings"
+    text = f"{observed_within} of {n_sightings} {kind} within {radius_km:g} km of {target}."
+    if global_p is None:
+        return text
+    text += (f" Global test over {r_min_km:g}-{r_max_km:g} km: {p_equals(global_p)} against "
+             f"{SHORT_NULL_NAMES.get(null, null)}")
+    others = [(name, p) for name, p in (other_nulls or {}).items() if name != null]
+    if others:
+        text += " (" + ", ".join(f"{p_equals(p)} {SHORT_NULL_NAMES.get(name, name)}"
+                                 for name, p in others) + ")"
+    text += "."
+    if single_radius_p is not None:
+        text += f" Single radii: {p_range(*single_radius_p)}."
     return text
 
 

@@ -56,9 +56,8 @@ def method_text(radius_km: float, buffer_around: str, test_result, n_facilities:
         return text + " No test: nothing to compare."
     r = test_result
     if headline:
-        return (f"{text} {headline} Global envelope test over radii (extreme rank length, "
-                f"Myllymäki et al. 2017); chance model for the count: "
-                f"{r.null_label.lower()}; {r.simulations:,} simulations, seed {r.seed}.")
+        return (f"{text} {headline} {r.simulations:,} simulations, seed {r.seed}; global "
+                f"envelope test by extreme rank length (Myllymäki et al. 2017).")
     return (f"{text} {r.observed_within} of {r.n_sightings} sightings lie within "
             f"{r.radius_km:g} km of one of {n_facilities} facilities tested; "
             f"chance model: {r.null_label.lower()}, {p_equals(r.p_value)} "

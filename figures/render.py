@@ -111,9 +111,10 @@ def render_figure(
     preset : ``16x9``, ``1x1``, ``4x5`` or ``print`` (see :data:`figures.presets.PRESETS`).
     title, subtitle : drawn literally (no mathtext), ellipsised when very long. The default
         subtitle states the radius.
-    test_result, headline : the result and the headline sentence to quote (the app passes
-        its own); when ``test_result`` is None, the test and the global test over radii are
-        run on the analysed subset with ``null``, ``simulations`` (default 9,999) and
+    test_result, headline : the result and the headline to quote (the app passes its own
+        short headline, ``analysis.wording.headline(..., short=True)``); when
+        ``test_result`` is None, the test and the global test over radii are run on the
+        analysed subset with ``null``, ``simulations`` (default 9,999) and
         ``seed`` (default the analysis seed), so the same choices give the same sentence as
         the app (:func:`analysis.summary.headline_for`).
     data_version : text for the credit line; default a fingerprint of the story layers.
@@ -130,7 +131,7 @@ def render_figure(
     if test_result is None:
         found = _run_headline(data, state, null, simulations, seed)
         if found is not None:
-            test_result, headline = found.result, headline or found.text
+            test_result, headline = found.result, headline or found.short
     title_text = literal(title, LIMITS["title"]) or DEFAULT_TITLE
     subtitle_text = literal(subtitle if subtitle is not None
                             else _default_subtitle(state, data.shown.get("sightings")),
@@ -658,8 +659,13 @@ class _Drawing:
 
     # ---- labels --------------------------------------------------------------------
     def _label_requests(self, axes) -> list[LabelRequest]:
-        """One request per place: features at identical coordinates share one label."""
-        tested = set(self.data.tested_sightings.get("id", []))
+        """One request per place: features at identical coordinates share one label.
+
+        Sightings of the tested categories come first (those placed at a facility by
+        construction too: they are part of the story even when the test leaves them out)."""
+        candidates = self.data.candidate_sightings
+        tested = set((candidates if candidates is not None
+                      else self.data.tested_sightings).get("id", []))
         nearest = list(self.data.nearest_facility_ids)
         entries = []  # (priority, order, lon, lat, name, half size)
         sightings = self.data.shown.get("sightings")
@@ -805,13 +811,16 @@ class _Drawing:
                                            markerfacecolor=color, markeredgecolor="white"),
                                     layer.style["labels"][key]))
             others = sightings[~sightings["id"].isin(tested)] if "id" in sightings else []
-            for category in dict.fromkeys(others.get("category", []) if len(others) else []):
-                label = (str(category).replace("_", " ").capitalize()
-                         + " (not in the test)")
-                first = others[others["category"] == category].iloc[0].to_dict()
+            if len(others):  # one entry, with why they are not counted
+                reasons = dict.fromkeys(
+                    "placed at a facility" if row.get("placement") == "at_facility"
+                    else str(row.get("category") or "other").replace("_", " ")
+                    for row in others.drop(columns="geometry").to_dict("records"))
+                label = f"Not in the test ({', '.join(reasons)})"
                 handles.append((Line2D([], [], ls="none", marker="o", markersize=size * 0.9,
                                        markerfacecolor="none",
-                                       markeredgecolor=layer.color_for(first),
+                                       markeredgecolor=layer.color_for(
+                                           others.iloc[0].to_dict()),
                                        markeredgewidth=1.6 * spec.line_pt),
                                 literal(label, LIMITS["legend"])))
         if self.state.buffer_around in ("sightings", "facilities") and \

@@ -77,7 +77,8 @@ if side is not None:
         st.caption("Click a sighting on the map (or pick one in the sidebar) to draw the "
                    "line to its nearest facility. Distances are geodesic on the WGS84 "
                    "ellipsoid.")
-        export_panel(frames, choices, result, None if too_many or result is None else line)
+        export_panel(frames, choices, result, None if too_many or result is None
+                     else compute.headline_text(state, **run, short=True))
 
 with map_column:
     st_folium(

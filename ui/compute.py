@@ -229,8 +229,10 @@ def target_phrase(state: MapState) -> str:
 
 
 def headline_text(state: MapState, null: str, simulations: int, seed: int,
-                  r_min: float | None = None, r_max: float | None = None) -> str | None:
-    """The sentence for the Map page, the screenshot title box and the methodology box."""
+                  r_min: float | None = None, r_max: float | None = None,
+                  short: bool = False) -> str | None:
+    """The sentence for the Map page, the screenshot title box and the methodology box
+    (``short``: the same facts in fewer words, for a figure's credit line)."""
     result = test(state, null, simulations, seed)
     if result is None:
         return None
@@ -245,7 +247,7 @@ def headline_text(state: MapState, null: str, simulations: int, seed: int,
                     radius_km=state.radius_km, null=null, global_p=found.p_value,
                     r_min_km=found.r_min_km, r_max_km=found.r_max_km,
                     single_radius_p=spread, independent=not state.include_at_facility,
-                    target=target_phrase(state), other_nulls=others)
+                    target=target_phrase(state), other_nulls=others, short=short)
 
 
 def is_weak(null: str) -> bool:
