@@ -375,8 +375,9 @@ def _feature(geometry, properties: dict, layer: Layer | None, color: str) -> dic
             "fp_color": color,
         },
     }
-    if properties.get("category") == "insider_account":
-        out["properties"]["fp_hollow"] = True  # not a sighting in the test: drawn as a ring
+    if properties.get("category") == "insider_account" \
+            or properties.get("placement") == "at_facility":
+        out["properties"]["fp_hollow"] = True  # not in the test by default: drawn as a ring
     return out
 
 
@@ -454,6 +455,18 @@ def _present_values(frames, layer: Layer) -> set | None:
     return set(frame[column].dropna())
 
 
+def _not_tested_reasons(sightings) -> list[str]:
+    """Why some sightings are drawn as rings: insiders' accounts, placed at a facility."""
+    if sightings is None or sightings.empty:
+        return []
+    reasons = []
+    if "category" in sightings and (sightings["category"] == "insider_account").any():
+        reasons.append("insider account")
+    if "placement" in sightings and (sightings["placement"] == "at_facility").any():
+        reasons.append("placed at a facility")
+    return reasons
+
+
 def legend_html(frames=None) -> str:
     """Legend entries for the story layers, listing only categories present in the data."""
     rows = []
@@ -474,11 +487,11 @@ def legend_html(frames=None) -> str:
     rows.append(f'<div class="fp-row"><span class="fp-swatch fp-line" '
                 f'style="border-color:{HIGHLIGHT_COLOR}"></span>Distance to nearest '
                 f"facility</div>")
-    if frames is not None and "sightings" in frames and "category" in frames["sightings"] \
-            and (frames["sightings"]["category"] == "insider_account").any():
+    reasons = _not_tested_reasons((frames or {}).get("sightings"))
+    if reasons:
         rows.insert(len(rows) - 3, '<div class="fp-row"><span class="fp-swatch" style="'
                     f'background:#fff;border:2.5px solid {PALETTE["sky_blue"]}"></span>'
-                    "Insider account (not in the test)</div>")
+                    f"Not in the test by default ({escape_text(', '.join(reasons))})</div>")
     rows.append('<div class="fp-legend-credit">Map data: Natural Earth; GeoNames; '
                 'airportsdata. Sources: Meduza; The Moscow Times.</div>')
     return ("<details open><summary><b>Legend</b></summary>" + "".join(rows)

@@ -1,6 +1,7 @@
 """The map builder, tested on the HTML it generates."""
 
 import re
+from pathlib import Path
 
 import geopandas as gpd
 import pytest
@@ -195,3 +196,24 @@ def test_the_derived_results_memo_is_bounded_by_weight():
     memo.get("heavy", frame, None, lambda: calls.append("heavy"), weight=101)
     memo.get("heavy", frame, None, lambda: calls.append("heavy"), weight=101)
     assert calls.count("heavy") == 2  # over budget / 8: never kept
+
+
+def test_sightings_left_out_by_default_are_rings_and_the_legend_says_why():
+    import folium
+
+    from analysis.io import read_feature_file
+    from layers.registry import BY_NAME
+    from mapview.build import MapState, layer_group, legend_html
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    sightings = read_feature_file(data / "sightings.geojson")
+    group = layer_group(BY_NAME["sightings"], sightings, MapState())
+    (layer,) = [c for c in group._children.values() if isinstance(c, folium.GeoJson)]
+    hollow = {f["properties"]["fp_id"] for f in layer.data["features"]
+              if f["properties"].get("fp_hollow")}
+    assert hollow == {"amuay-refinery-visit", "rosneft-office-guard"}
+    legend = legend_html({"sightings": sightings})
+    assert "Not in the test by default (insider account, placed at a facility)" in legend
+    popup = next(f["properties"]["fp_popup"] for f in layer.data["features"]
+                 if f["properties"]["fp_id"] == "amuay-refinery-visit")
+    assert "Placed at:</b> amuay-refinery, by construction" in popup
