@@ -251,7 +251,8 @@ def run_test(args) -> str:
             facilities, all_sightings, null=args.null, simulations=args.simulations,
             rng=args.seed, boundary=boundary if boundary is not None else _quiet_boundary(args),
             r_min_km=r_min, r_max_km=args.r_max, include_at_facility=args.include_at_facility,
-            jitter_repeats=0, leave_one_out=False, both_choices=False)
+            jitter_repeats=0, leave_one_out=False, both_choices=False,
+            nulls=None if panel else [name for name in NULL_MODELS if name != args.null])
         others = quick.global_by_null()
     line = headline(observed_within=result.observed_within, n_sightings=result.n_sightings,
                     radius_km=result.radius_km, null=args.null,

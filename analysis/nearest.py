@@ -231,8 +231,12 @@ class GeodesicIndex:
             # Rows where the runner-up might be closer on the ellipsoid: look at k candidates.
             chord, cand = tree.query(queries[rows], k=k, workers=-1)
             chord, cand = chord.reshape(rows.size, k), cand.reshape(rows.size, k)
-            d = inverse_km(lon[rows, None], lat[rows, None], self.point_lon[cand],
-                           self.point_lat[cand])[1]
+            # Measure only the candidates that could still beat the best on the ellipsoid.
+            maybe = km_from_chord(chord) <= best[rows, None] / low
+            d = np.full((rows.size, k), np.inf)
+            r, c = np.nonzero(maybe)
+            d[r, c] = inverse_km(lon[rows[r]], lat[rows[r]], self.point_lon[cand[r, c]],
+                                 self.point_lat[cand[r, c]])[1]
             j = np.argmin(d, axis=1)
             d_best = d[np.arange(rows.size), j]
             better = d_best < best[rows]

@@ -194,6 +194,7 @@ def robustness(
     jitter_simulations: int = JITTER_SIMULATIONS,
     leave_one_out: bool = True,
     both_choices: bool = True,
+    nulls=None,
     progress: Progress = None,
 ) -> RobustnessResult:
     """Run every scenario (see the module docstring) and return the panel.
@@ -208,6 +209,7 @@ def robustness(
     include_at_facility : the chosen handling of at-facility sightings (for ``summary``)
     leave_one_out, both_choices : False skips those scenarios (``jitter_repeats=0`` skips
         jitter): a quick panel of the base scenarios, with the same numbers as in the full one.
+    nulls : names of the null models to run (default: all); the numbers do not change.
 
     Examples
     --------
@@ -225,7 +227,11 @@ def robustness(
     if rng is not None and not isinstance(rng, int | np.integer):
         raise ValueError("rng should be an integer seed or None")
     region = union_boundary(boundary) if boundary is not None else None
-    models = [m for m in NULL_MODELS.values() if region is not None or not m.needs_boundary]
+    # Stream codes use each model's position in NULL_MODELS, so a subset (``nulls``) gives
+    # the same numbers as the full panel.
+    models = [(code, m) for code, m in enumerate(NULL_MODELS.values())
+              if (region is not None or not m.needs_boundary)
+              and (nulls is None or m.name in nulls)]
     skipped = [] if region is not None else ["uniform null: no boundary given"]
     variants = [include_at_facility]
     if both_choices and placed_at_facility(sightings).any():
@@ -242,7 +248,7 @@ def robustness(
         # Positions in ``sightings`` of the counted rows (ids may repeat or be missing).
         keep = [int(i) for i in np.flatnonzero(np.ones(len(sightings), bool) if included
                                                else ~at_facility)]
-        for m, model in enumerate(models):
+        for m, model in models:
             jobs.append((v, included, m, model, keep))
     total = len(jobs)
     lon_all, lat_all = sighting_coordinates(sightings)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .envelope import DEFAULT_R_MAX_KM, GlobalResult, global_test, r_min_from_precision
 from .io import counted_sightings
+from .nulls import NULL_MODELS
 from .robustness import ROBUSTNESS_RADII_KM, robustness, single_radius_spread
 from .stats import TestResult, simulate_null
 from .wording import headline
@@ -49,7 +50,9 @@ def headline_for(facilities, sightings, *, radius_km: float, null: str = "towns"
     others = robustness(facilities, sightings, null=null, simulations=simulations, rng=seed,
                         boundary=boundary, r_min_km=found.r_min_km, r_max_km=found.r_max_km,
                         include_at_facility=include_at_facility, jitter_repeats=0,
-                        leave_one_out=False, both_choices=False).global_by_null()
+                        leave_one_out=False, both_choices=False,
+                        nulls=[name for name in NULL_MODELS if name != null]).global_by_null()
+    others[null] = found.p_value
     words = dict(observed_within=result.observed_within, n_sightings=result.n_sightings,
                  radius_km=float(radius_km), null=null, global_p=found.p_value,
                  r_min_km=found.r_min_km, r_max_km=found.r_max_km, single_radius_p=spread,

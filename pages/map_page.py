@@ -24,14 +24,17 @@ run = dict(null=choices.null, simulations=url_int("simulations"), seed=url_int("
            r_min=url_radius("r_min"), r_max=url_radius("r_max"))
 result = None if too_many else compute.test(state, run["null"], run["simulations"],
                                             run["seed"])
-line = too_many or compute.headline_text(state, **run) or EMPTY_LINE
 left_out = compute.left_out_at_facility(state)
+
+
+def headline_line() -> str:
+    return too_many or compute.headline_text(state, **run) or EMPTY_LINE
 
 overlay = None
 if choices.screenshot:
     overlay = Overlay(
         title=st.query_params.get("title", SETTINGS["title"].default),
-        subtitle=line,
+        subtitle=headline_line(),
         credits=("Sources: Meduza (2019); The Moscow Times / WSJ (2019). Map data: Natural "
                  "Earth; GeoNames; airportsdata. Geodesic distances on WGS84. Global envelope "
                  f"test over radii (extreme rank length), {run['simulations']:,} simulations,"
@@ -54,16 +57,12 @@ def select_clicked_sighting():
         st.session_state["selected"] = hit
 
 
-# The numbers first: they are ready before the map is built, so the table and the result
-# line update as soon as the proximity is known, and the map follows.
+# The table first: it is ready before the map is built, so it updates as soon as the
+# proximity is known; then the map; then the headline, whose global test over radii runs
+# once per data and choices (a cached result on every later slider move).
 if side is not None:
     with side:
-        # Bold only when the sentence cannot mislead: a weak null's result is plain text
-        # (and its warning is inside the same sentence anyway).
-        st.markdown(line if compute.is_weak(choices.null) or result is None
-                    else f"**{line}**")
-        if result is not None:
-            st.caption(f"What p means: {P_MEANING} Chance model: {result.null_description}")
+        headline_box = st.container()
         if left_out:
             st.caption(f"Not counted (placed at a facility by construction): "
                        f"{', '.join(names_of(frames, left_out))}. Turn on “Count sightings "
@@ -78,7 +77,7 @@ if side is not None:
                    "line to its nearest facility. Distances are geodesic on the WGS84 "
                    "ellipsoid.")
         export_panel(frames, choices, result, None if too_many or result is None
-                     else compute.headline_text(state, **run, short=True))
+                     else lambda: compute.headline_text(state, **run, short=True))
 
 with map_column:
     st_folium(
@@ -91,3 +90,13 @@ with map_column:
         height=860 if choices.screenshot else 620,
         on_change=select_clicked_sighting,
     )
+
+if side is not None:
+    with headline_box:
+        line = headline_line()
+        # Bold only when the sentence cannot mislead: a weak null's result is plain text
+        # (and its warning is inside the same sentence anyway).
+        st.markdown(line if compute.is_weak(choices.null) or result is None
+                    else f"**{line}**")
+        if result is not None:
+            st.caption(f"What p means: {P_MEANING} Chance model: {result.null_description}")

@@ -199,8 +199,9 @@ def _panel(state, null, simulations, seed, r_min, r_max, quick, progress=None):
         facilities, everything = analysis_frames(state, with_at_facility=True)
         if facilities.empty or everything.empty:
             return None
-        options = dict(jitter_repeats=0, leave_one_out=False, both_choices=False) \
-            if quick else {}
+        others = tuple(name for name in nulls.NULL_MODELS if name != null)
+        options = dict(jitter_repeats=0, leave_one_out=False, both_choices=False,
+                       nulls=others) if quick else {}
         return robustness(facilities, everything, null=null, simulations=simulations,
                           rng=seed, boundary=working_frames()["venezuela"], r_min_km=low,
                           r_max_km=high, include_at_facility=state.include_at_facility,
@@ -218,7 +219,8 @@ def robustness_panel(state: MapState, null: str, simulations: int, seed: int,
 
 def other_nulls(state: MapState, null: str, simulations: int, seed: int,
                 r_min: float | None = None, r_max: float | None = None) -> dict:
-    """{null: global p} for every null model: the same numbers as the panel's rows."""
+    """{null: global p} for the other null models: the same numbers as the panel's rows
+    (the chosen one is :func:`global_result`, already computed)."""
     panel = _panel(state, null, simulations, seed, r_min, r_max, True)
     return {} if panel is None else panel.global_by_null()
 

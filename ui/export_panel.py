@@ -11,8 +11,11 @@ from figures import DEFAULT_TITLE, FORMATS, PRESETS
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
-def export_panel(frames, choices, result, headline: str | None = None) -> None:
-    """Title, subtitle, size and format; one download button; a screenshot-mode link."""
+def export_panel(frames, choices, result, headline=None) -> None:
+    """Title, subtitle, size and format; one download button; a screenshot-mode link.
+
+    ``headline`` (text, or a callable giving it when the figure is drawn) goes into the
+    credit line."""
     with st.expander("Export for publication"):
         title = st.text_input("Title", DEFAULT_TITLE, key="export_title", max_chars=160)
         subtitle = st.text_input("Subtitle (empty: the radius)", "", key="export_subtitle",
@@ -27,7 +30,8 @@ def export_panel(frames, choices, result, headline: str | None = None) -> None:
 
             figure = render_figure(frames, choices.map_state, preset=preset, title=title,
                                    subtitle=subtitle or None, test_result=result,
-                                   null=choices.null, headline=headline)
+                                   null=choices.null,
+                                   headline=headline() if callable(headline) else headline)
             return figure_bytes(figure, fmt)
 
         st.download_button(f"Download {fmt.upper()} ({preset})", data=render,
