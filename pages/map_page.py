@@ -57,12 +57,25 @@ def select_clicked_sighting():
         st.session_state["selected"] = hit
 
 
-# The table first: it is ready before the map is built, so it updates as soon as the
-# proximity is known; then the map; then the headline, whose global test over radii runs
-# once per data and choices (a cached result on every later slider move).
+def show_headline() -> None:
+    line = headline_line()
+    # Bold only when the sentence cannot mislead: a weak null's result is plain text
+    # (and its warning is inside the same sentence anyway).
+    st.markdown(line if compute.is_weak(choices.null) or result is None else f"**{line}**")
+    if result is not None:
+        st.caption(f"What p means: {P_MEANING} Chance model: {result.null_description}")
+
+
+# The numbers first when they are ready. The headline's global test over radii runs once
+# per data and choices: when it has to run, the table and the map are drawn before it, and
+# on every later slider move it is a cached result, shown at once.
+headline_first = too_many is not None or result is None or compute.headline_ready(state, **run)
 if side is not None:
     with side:
         headline_box = st.container()
+        if headline_first:
+            with headline_box:
+                show_headline()
         if left_out:
             st.caption(f"Not counted (placed at a facility by construction): "
                        f"{', '.join(names_of(frames, left_out))}. Turn on “Count sightings "
@@ -91,12 +104,6 @@ with map_column:
         on_change=select_clicked_sighting,
     )
 
-if side is not None:
+if side is not None and not headline_first:
     with headline_box:
-        line = headline_line()
-        # Bold only when the sentence cannot mislead: a weak null's result is plain text
-        # (and its warning is inside the same sentence anyway).
-        st.markdown(line if compute.is_weak(choices.null) or result is None
-                    else f"**{line}**")
-        if result is not None:
-            st.caption(f"What p means: {P_MEANING} Chance model: {result.null_description}")
+        show_headline()

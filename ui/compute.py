@@ -252,6 +252,18 @@ def headline_text(state: MapState, null: str, simulations: int, seed: int,
                     target=target_phrase(state), other_nulls=others, short=short)
 
 
+def headline_ready(state: MapState, null: str, simulations: int, seed: int,
+                   r_min: float | None = None, r_max: float | None = None) -> bool:
+    """Whether :func:`headline_text` would only read cached results (then a page can show
+    it at once; otherwise it may draw faster parts first)."""
+    low, high = radius_range(state, r_min, r_max)
+    affordable = affordable_simulations(state, simulations)
+    keys = (("global", _key(state), null, simulations, seed, low, high),
+            ("panel", True, _key(state), null, affordable, seed, low, high),
+            ("spread", _key(state), null, simulations, seed))
+    return all(key in _RESULTS.items for key in keys)
+
+
 def is_weak(null: str) -> bool:
     """A null whose results are never shown in bold (see analysis.wording.WEAK_NULLS)."""
     return null in WEAK_NULLS
