@@ -142,6 +142,15 @@ def _load(path: Path, categories, role: str):
             path, f"no {role} left after the category filter {list(categories)}; "
             f"categories in the file: {found}"
         )
+    if role == "sightings" and "placement" in kept:
+        allowed = {"independent", "at_facility"}
+        for feature_id, value in zip(kept.get("id", range(len(kept))), kept["placement"],
+                                     strict=True):
+            if value is None or (isinstance(value, float) and value != value):  # unset
+                continue
+            if not isinstance(value, str) or value not in allowed:
+                raise InputError(path, f"sighting {feature_id!r}: field 'placement' should be "
+                                 f"'independent' or 'at_facility', found {value!r}")
     if role == "sightings":
         not_point = [i for i, g in enumerate(kept.geometry) if g.geom_type != "Point"]
         if not_point:

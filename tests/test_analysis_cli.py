@@ -312,3 +312,15 @@ def test_bad_global_radii_exit_2_with_one_line(extra):
     assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
     assert re.search(r"r[-_]m(?:in|ax)", lines[0])  # names the option at fault
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize("value", ['"nearby"', "5", '["at_facility"]'])
+def test_an_unknown_placement_is_named_with_its_file_feature_and_field(tmp_path, value):
+    path = tmp_path / "placed.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                    '"geometry": {"type": "Point", "coordinates": [-66.9, 10.5]}, '
+                    '"properties": {"id": "s-1", "placement": ' + value + '}}]}')
+    done = run("test", "--sightings", path, "--simulations", 99)
+    assert done.returncode == 2
+    assert str(path) in done.stderr and "'s-1'" in done.stderr
+    assert "field 'placement'" in done.stderr and len(done.stderr.strip().splitlines()) == 1
