@@ -131,6 +131,7 @@ def _figure_parser(commands) -> None:
     figure.add_argument("--date-end", default=None, metavar="YYYY-MM-DD")
     figure.add_argument("--null", choices=sorted(NULL_MODELS), default=default("null"),
                         help=_help("null"))
+    _include_at_facility(figure)
 
 
 def _load(path: Path, categories, role: str):
@@ -269,7 +270,8 @@ def run_test(args) -> str:
                     r_min_km=global_result.r_min_km if global_result else None,
                     r_max_km=global_result.r_max_km if global_result else None,
                     single_radius_p=spread, independent=not args.include_at_facility,
-                    target=_target(args), other_nulls=others)
+                    target=_target(args), other_nulls=others,
+                    simulations=result.simulations)
     if args.format == "markdown":
         shared = shared_points(proximity_table(facilities, sightings, args.radius_km),
                                facilities, sightings) \
@@ -343,7 +345,8 @@ def run_figure(args) -> str:
     state = MapState(radius_km=args.radius_km, visible_layers=tuple(args.layers),
                      date_start=dates[0], date_end=dates[1],
                      facility_categories=tuple(facility_categories),
-                     sighting_categories=tuple(sighting_categories))
+                     sighting_categories=tuple(sighting_categories),
+                     include_at_facility=bool(args.include_at_facility))
     options = {"title": args.title} if args.title is not None else {}
     figure = figures.render_figure(frames, state, preset=args.preset, subtitle=args.subtitle,
                                    null=args.null, **options)

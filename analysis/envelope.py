@@ -22,9 +22,10 @@ sightings near facilities is the extreme direction.
 * p = (number of the s curves at least as extreme as the observed, the observed included) / s.
 
 The 100 (1 - alpha)% global envelope is the pointwise range (min and max at each radius) of
-the simulated curves that are not among the most extreme alpha share of curves, that is,
-whose own ERL p-value (computed as above, for that curve) is above alpha. The observed curve
-leaving that band at some radius is what a small global p means; the chart marks those radii.
+the curves (the N + 1, observed included) that are not among the most extreme alpha share,
+that is, whose own ERL p-value (computed as above, for that curve) is above alpha. So the
+observed curve can leave the band only when its p is at most alpha (with tied counts it may
+stay inside even then); the chart marks the radii where it leaves.
 
 Because every radius is looked at together, this p does not grow more optimistic by looking
 at many radii, unlike picking the smallest of the single-radius p-values.
@@ -210,8 +211,9 @@ def _stack(observed, simulated) -> np.ndarray:
 def global_envelope(observed, simulated, alpha: float = 0.05):
     """(low, high, p_values): the 100 (1 - alpha)% global envelope and every curve's p.
 
-    The envelope is the pointwise min and max of the simulated curves whose ERL p-value is
-    above ``alpha``; ``p_values[0]`` is the observed curve's (equal to :func:`erl_p_value`).
+    The envelope is the pointwise min and max of the curves (observed included) whose ERL
+    p-value is above ``alpha``; ``p_values[0]`` is the observed curve's (equal to
+    :func:`erl_p_value`).
 
     Examples
     --------
@@ -226,7 +228,9 @@ def global_envelope(observed, simulated, alpha: float = 0.05):
         raise ValueError(f"alpha should be between 0 and 1, got {alpha!r}")
     curves = _stack(observed, simulated)
     p_values = at_least_as_extreme(_sorted_ranks(curves)) / curves.shape[0]
-    keep = curves[1:][p_values[1:] > alpha]
+    # Every curve not among the most extreme alpha share, the observed one included (as in
+    # the paper and the GET package): so an observed curve with p > alpha is inside the band.
+    keep = curves[p_values > alpha]
     if keep.shape[0] == 0:  # cannot happen with alpha < 1: the least extreme curve has p = 1
         keep = curves[1:]
     return keep.min(axis=0), keep.max(axis=0), p_values

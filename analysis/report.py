@@ -245,16 +245,19 @@ def robustness_sentence(panel: RobustnessResult) -> str:
     at-facility sightings; the other handling, when the data has such sightings, follows.
     """
     def one(summary) -> str:
-        return (f"p ranges from {format_p(summary['p_min'])} to {format_p(summary['p_max'])}"
-                f", and {summary['below_0_05']} of {summary['scenarios']} scenarios stay "
-                f"below 0.05")
+        if not summary["scenarios"]:
+            return "no scenario could be run"
+        return (f"p ranges from {from_to(summary['p_min'], summary['p_max'])}, and "
+                f"{summary['below_0_05']} of {summary['scenarios']} scenarios stay below 0.05")
 
     counted = "counting" if panel.include_at_facility else "leaving out"
+    loo = "; all sightings and each one left out in turn" \
+        if any(s.left_out for s in panel.scenarios) else ""
     text = (
         f"Across every scenario a critic might try (the {len({s.null for s in panel.scenarios})}"
         f" null models; radii of {', '.join(f'{r:g}' for r in ROBUSTNESS_RADII_KM)} km and "
         f"the global test; the stated locations and locations moved at random within their "
-        f"precision; all sightings and each one left out in turn), {counted} sightings "
+        f"precision{loo}), {counted} sightings "
         f"placed at a facility by construction, {one(panel.summary())}."
     )
     if panel.has_at_facility:
@@ -267,11 +270,30 @@ def robustness_sentence(panel: RobustnessResult) -> str:
         text += (" The lowest values come from the uniform null model, a weak comparison "
                  "(most of Venezuela is empty)")
         if without["scenarios"]:
-            text += (f"; without it, p ranges from {format_p(without['p_min'])} to "
-                     f"{format_p(without['p_max'])} and {without['below_0_05']} of "
-                     f"{without['scenarios']} scenarios stay below 0.05")
+            text += (f"; without it, p ranges from "
+                     f"{from_to(without['p_min'], without['p_max'])} and "
+                     f"{without['below_0_05']} of {without['scenarios']} scenarios stay "
+                     "below 0.05")
         text += "."
+    extremes = panel.jitter_extremes()
+    if extremes:
+        text += (" With locations moved at random, the scenarios give the median of "
+                 f"{panel.jitter_repeats} repeats; single repeats range from "
+                 f"p = {from_to(*extremes)}.")
     return text
+
+
+def from_to(low: float, high: float) -> str:
+    """'0.024 to 1', 'less than 0.001 to 0.57': a range in words, one formatter.
+
+    >>> from_to(0.0003, 1.0), from_to(0.0243, 0.37)
+    ('less than 0.001 to 1', '0.024 to 0.37')
+    """
+    def word(p):
+        text = format_p(p)
+        return "less than 0.001" if text.startswith("<") else text
+
+    return f"{word(low)} to {word(high)}"
 
 
 def robustness_csv(panel: RobustnessResult) -> str:

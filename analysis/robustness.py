@@ -35,6 +35,7 @@ from .nearest import GeodesicIndex
 from .nulls import NULL_MODELS, get_null_model, sample_size_problem
 from .prepare import Progress, _geometries, _notify, facility_index, sighting_coordinates
 from .stats import SimulatedNull, _precision_km, _simulate, p_value_at_least, seed_of
+from .wording import WEAK_NULLS
 
 ROBUSTNESS_RADII_KM = (10.0, 25.0, 50.0, 100.0, 200.0)
 JITTER_REPEATS = 10
@@ -113,6 +114,19 @@ class RobustnessResult:
     def summary(self, at_facility_included: bool | None = None) -> dict:
         return summarise(self.rows(at_facility_included))
 
+    def summary_without_weak_nulls(self, at_facility_included: bool | None = None) -> dict:
+        """:meth:`summary` without the null models that are weak comparisons (uniform)."""
+        return summarise([s for s in self.rows(at_facility_included)
+                          if s.null not in WEAK_NULLS])
+
+    def jitter_extremes(self, at_facility_included: bool | None = None):
+        """(lowest, highest) p of any single jittered repeat, or None without jitter rows."""
+        rows = [s for s in self.rows(at_facility_included) if s.jitter
+                and s.p_value_low is not None]
+        if not rows:
+            return None
+        return (min(s.p_value_low for s in rows), max(s.p_value_high for s in rows))
+
     def base(self, radius_km, at_facility_included: bool | None = None) -> Scenario | None:
         """The scenario with the chosen null, no jitter and nobody left out."""
         for s in self.rows(at_facility_included):
@@ -151,7 +165,11 @@ class RobustnessResult:
                                   "p_value_high: their range)",
             },
             "skipped": list(self.skipped),
+            "summary_without_weak_nulls": self.summary_without_weak_nulls(),
         }
+        extremes = self.jitter_extremes()
+        if extremes:
+            out["jitter_single_repeat_p_range"] = list(extremes)
         if self.has_at_facility:
             out["summary_other_at_facility_choice"] = self.summary(not self.include_at_facility)
         return out
@@ -255,16 +273,22 @@ def robustness(
     sighting_precision = _precision_km(sightings, "sightings")
     for done, (v, included, m, model, keep) in enumerate(jobs):
         if not keep:
+            note = ("counting" if included else "leaving out") + " sightings placed at a " \
+                "facility: no sighting left to count"
+            if note not in skipped:
+                skipped.append(note)
             continue
         problem = sample_size_problem(model.name, len(keep))
         if problem:
             skipped.append(f"{model.name}: {problem}")
             continue
         # Every sighting, then each left out in turn.
-        loo = leave_one_out and len(keep) <= MAX_LEAVE_ONE_OUT
-        if leave_one_out and not loo:
+        loo = leave_one_out and 1 < len(keep) <= MAX_LEAVE_ONE_OUT
+        if leave_one_out and len(keep) > MAX_LEAVE_ONE_OUT:
             skipped.append(f"{model.name}: leave-one-out with {len(keep)} sightings (more "
                            f"than {MAX_LEAVE_ONE_OUT}: one sighting alone cannot carry it)")
+        elif leave_one_out and len(keep) == 1:
+            skipped.append(f"{model.name}: leave-one-out (only one sighting is counted)")
         for left, drop in enumerate([None, *keep] if loo else [None]):
             rows = [i for i in keep if i != drop]
             if not rows:
@@ -318,7 +342,7 @@ def _jittered(model, geometries, facility_precision, lon, lat, sighting_precisio
         out.append(Scenario(
             radius_km=rows[0].radius_km,
             observed_within=None if within[0] is None else int(round(float(np.median(within)))),
-            p_value=float(np.median(p)), p_value_low=float(p.min()),
+            p_value=round(float(np.median(p)), 12), p_value_low=float(p.min()),
             p_value_high=float(p.max()), **common,
         ))
     return out

@@ -38,7 +38,7 @@ from .io import union_boundary
 from .nearest import GeodesicIndex
 from .nulls import NullModel, get_null_model
 from .prepare import Progress, _geometries, _notify, facility_index, sighting_coordinates
-from .wording import format_p, p_equals
+from .wording import count_of, format_p, p_equals, plural
 
 CHUNK_SIMULATIONS = 1_000
 DEFAULT_SWEEP_RADII_KM = tuple(float(r) for r in range(1, 301))
@@ -233,13 +233,14 @@ class UncertaintyResult:
 def _statement(model, k_obs, n, radius_km, simulations, at_least, p, p_min) -> str:
     share = at_least / simulations
     text = (
-        f"{k_obs} of {n} sightings lie within {radius_km:g} km of a facility. "
+        f"{count_of(k_obs, n)} within {radius_km:g} km of a facility. "
         f"In {simulations:,} simulations where {model.in_a_sentence}, {at_least:,} "
         f"({share:.1%}) had at least as many, so {p_equals(p)}."
     )
     if p_min >= 0.05:
         text += (
-            f" With {n} sightings and this null model no outcome could give p < 0.05: even "
+            f" With {plural(n, 'sighting')} and this null model no outcome could give "
+            "p < 0.05: even "
             f"if every sighting were within {radius_km:g} km, p would be about {format_p(p_min)}."
         )
     return text
@@ -504,8 +505,10 @@ def location_uncertainty(
     p_mean = [r.p_value_mean_distance for r in results]
     statement = (
         f"Moving every location at random within its stated precision ({repeats} times), "
-        f"between {min(k)} and {max(k)} of {lon.size} sightings lie within {radius_km:g} km "
-        f"of a facility, and p ranges from {format_p(min(p))} to {format_p(max(p))}."
+        + (f"{count_of(min(k), lon.size)}" if min(k) == max(k) else
+           f"between {min(k)} and {max(k)} of {plural(lon.size, 'sighting')} lie")
+        + f" within {radius_km:g} km of a facility, and p ranges from {format_p(min(p))} to "
+        f"{format_p(max(p))}."
     )
     return UncertaintyResult(
         radius_km=float(radius_km),

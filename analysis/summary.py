@@ -56,6 +56,7 @@ def headline_for(facilities, sightings, *, radius_km: float, null: str = "towns"
     words = dict(observed_within=result.observed_within, n_sightings=result.n_sightings,
                  radius_km=float(radius_km), null=null, global_p=found.p_value,
                  r_min_km=found.r_min_km, r_max_km=found.r_max_km, single_radius_p=spread,
-                 independent=not include_at_facility, target=target, other_nulls=others)
+                 independent=not include_at_facility, target=target, other_nulls=others,
+                 simulations=result.simulations)
     return Headline(result, found, spread, others, headline(**words),
                     headline(**words, short=True))

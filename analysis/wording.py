@@ -33,6 +33,26 @@ CHANCE_SUBJECTS = {
 WEAK_NULLS = frozenset({"uniform"})
 
 
+def count_of(count: int, total: int, noun: str = "sighting") -> str:
+    """'2 of 3 sightings lie', '1 of 3 sightings lies', '0 of 1 sighting lies'.
+
+    >>> count_of(2, 3), count_of(1, 3), count_of(0, 1, "independent sighting")
+    ('2 of 3 sightings lie', '1 of 3 sightings lies', '0 of 1 independent sighting lies')
+    """
+    nouns = noun if total == 1 else f"{noun}s"
+    verb = "lies" if count == 1 or total == 1 else "lie"
+    return f"{count} of {total} {nouns} {verb}"
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 sighting', '3 sightings', '1,200 sightings'.
+
+    >>> plural(1, "sighting"), plural(3, "sighting")
+    ('1 sighting', '3 sightings')
+    """
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def format_p(p: float) -> str:
     """A p-value as text: two significant digits, "< 0.001" below 0.001.
 
@@ -106,7 +126,8 @@ def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: 
              global_p: float | None, r_min_km: float | None, r_max_km: float | None,
              single_radius_p: tuple[float, float] | None, independent: bool = True,
              target: str = "a Russian-financed asset",
-             other_nulls: dict[str, float] | None = None, short: bool = False) -> str:
+             other_nulls: dict[str, float] | None = None, short: bool = False,
+             simulations: int | None = None) -> str:
     """The sentence a reporter can print: the count, the global test, the spread.
 
     The count is at the chosen radius; the test is over all radii at once, so it does not
@@ -134,20 +155,25 @@ def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: 
         return _short_headline(observed_within, n_sightings, radius_km, null, global_p,
                                r_min_km, r_max_km, single_radius_p, independent, target,
                                other_nulls)
-    kind = "independent sightings" if independent else "sightings"
-    if n_sightings == 1:
-        kind = kind.removesuffix("s")
-    verb = "lies" if observed_within == 1 and n_sightings == 1 else "lie"
-    text = (f"{observed_within} of {n_sightings} {kind} {verb} within {radius_km:g} km of "
+    kind = "independent sighting" if independent else "sighting"
+    text = (f"{count_of(observed_within, n_sightings, kind)} within {radius_km:g} km of "
             f"{target}.")
     if global_p is None:
         return text
     subject = CHANCE_SUBJECTS.get(null, f"random draws from the {null} model")
-    text += (f" Across all radii from {r_min_km:g} to {r_max_km:g} km, {subject} come out "
-             f"at least as close in {_share_of(global_p)} of draws (global test, "
-             f"{p_equals(global_p)})")
+    if simulations and round(global_p * (simulations + 1)) <= 1:
+        text += (f" Across all radii from {r_min_km:g} to {r_max_km:g} km, in none of "
+                 f"{simulations:,} draws did {subject} come out at least as close (global "
+                 f"test, {p_equals(global_p)}, the smallest {simulations:,} draws can give)")
+    else:
+        text += (f" Across all radii from {r_min_km:g} to {r_max_km:g} km, {subject} come "
+                 f"out at least as close in {_share_of(global_p)} of draws (global test, "
+                 f"{p_equals(global_p)})")
     if single_radius_p is not None:
-        text += f"; single-radius results range from {p_range(*single_radius_p)}"
+        if format_p(single_radius_p[0]) == format_p(single_radius_p[1]):
+            text += f"; single-radius results all give {p_equals(single_radius_p[0])}"
+        else:
+            text += f"; single-radius results range from {p_range(*single_radius_p)}"
     text += "."
     others = [(name, p) for name, p in (other_nulls or {}).items() if name != null]
     if others:
@@ -176,8 +202,9 @@ def _short_headline(observed_within, n_sightings, radius_km, null, global_p, r_m
     20-300 km: p = 0.024 against random towns (p = 0.098 population-weighted towns, p < 0.001
     uniform points (a weak comparison)). Single radii: p = 0.081 to 0.37.
     """
-    kind = "independent sightings" if independent else "sightings"
-    text = f"{observed_within} of {n_sightings} {kind} within {radius_km:g} km of {target}."
+    kind = "independent sighting" if independent else "sighting"
+    nouns = kind if n_sightings == 1 else f"{kind}s"
+    text = f"{observed_within} of {n_sightings} {nouns} within {radius_km:g} km of {target}."
     if global_p is None:
         return text
     text += (f" Global test over {r_min_km:g}-{r_max_km:g} km: {p_equals(global_p)} against "

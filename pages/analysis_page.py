@@ -13,7 +13,7 @@ from analysis.report import (
     robustness_csv,
     robustness_sentence,
 )
-from analysis.wording import P_MEANING, format_p, p_equals, p_range
+from analysis.wording import P_MEANING, format_p, p_equals, p_range, plural
 from layers.dates import precision_summary
 from ui import compute, exports
 from ui.data import working_frames
@@ -29,7 +29,7 @@ left_out = compute.left_out_at_facility(state)
 
 st.header("Are the sightings closer to Russian assets than chance?")
 counted = (
-    f"**Counted:** {len(sightings)} sightings "
+    f"**Counted:** {plural(len(sightings), 'sighting')} "
     f"({', '.join(state.sighting_categories) or 'none'}) against {len(facilities)} facilities"
     f" ({', '.join(state.facility_categories) or 'none'}), dates {state.date_start} to "
     f"{state.date_end}. {precision_summary(sightings, state.date_start, state.date_end)}"
@@ -66,7 +66,7 @@ if too_many:
 
 affordable = compute.affordable_simulations(state, int(simulations))
 if affordable < simulations:
-    st.info(f"{len(sightings):,} sightings: {affordable:,} simulations are run instead of "
+    st.info(f"{plural(len(sightings), 'sighting')}: {affordable:,} simulations are run instead of "
             f"{int(simulations):,}, to keep the simulated distances in memory.")
 
 run = dict(null=choices.null, simulations=int(simulations), seed=int(seed),
@@ -110,12 +110,19 @@ summary = panel.summary() if panel else None
 a, b, c, d = st.columns(4)
 a.metric(f"Sightings within {state.radius_km:g} km", f"{result.observed_within} of "
          f"{result.n_sightings}")
-b.metric(f"Global test, {low_km:g}-{high_km:g} km", p_equals(found.p_value),
+b.metric(f"Global test, {low_km:g}-{high_km:g} km"
+         + (" (weak comparison)" if weak else ""), p_equals(found.p_value),
          help="The extreme rank length global envelope test over every whole radius in the "
               "range (Myllymäki et al. 2017): no radius is chosen by anyone.")
 c.metric("Single radii 10-200 km", p_range(*spread) if spread else "—")
+strong = panel.summary_without_weak_nulls() if panel else None
 d.metric("Scenarios below 0.05", f"{summary['below_0_05']} of {summary['scenarios']}"
-         if summary else "—", help="See the robustness panel below.")
+         if summary else "—",
+         delta=(f"{strong['below_0_05']} of {strong['scenarios']} without the uniform null"
+                if strong and strong["scenarios"] != summary["scenarios"] else None),
+         delta_color="off",
+         help="See the robustness panel below. The uniform null is a weak comparison: most "
+              "of its scenarios come out below 0.05 whatever the data.")
 st.caption(f"Radii below {low_km:g} km are not tested: "
            + ("you set this range above." if run["r_min"] is not None else
               f"{default_r_min} km is the median, over the counted sightings, of each "
@@ -126,9 +133,9 @@ st.caption(f"Radii below {low_km:g} km are not tested: "
 st.subheader(f"One radius: {state.radius_km:g} km")
 st.markdown(result.statement)
 if not result.can_reach_0_05:
-    st.warning(f"With {result.n_sightings} sightings and this null model, no outcome could "
-               "reach p < 0.05 at this radius. A large p here says the test cannot tell, not "
-               "that the sightings are random.")
+    st.warning(f"With {plural(result.n_sightings, 'sighting')} and this null model, no "
+               "outcome could reach p < 0.05 at this radius. A large p here says the test "
+               "cannot tell, not that the sightings are random.")
 st.caption(f"Expected by chance: {result.null_mean_within:.2f} sightings within "
            f"{state.radius_km:g} km. Smallest possible p at this radius: "
            f"{format_p(result.min_achievable_p_value)}. Mean distance to the nearest "
@@ -179,9 +186,10 @@ where = ("; ".join(f"{a:g}" + (f" to {b:g}" if b != a else "") + " km" for a, b 
 st.caption(
     "Orange: the share of counted sightings with an asset within each radius. Grey dashed: "
     "97.5% of the random draws stay at or below it at that radius taken alone (pointwise). "
-    "Blue: the 95% global envelope, the range of the draws that are not among the 5% most "
-    "extreme over all radii together; rising above it anywhere is what a global p below "
-    "0.05 means. "
+    "Blue: the 95% global envelope, the range of the curves (the sightings' and the draws') "
+    "that are not among the 5% most extreme over all radii together; the sightings can rise "
+    "above it only when the global p is at most 0.05 (with tied counts they may stay inside "
+    "even then). "
     f"Triangles: radii where the sightings are above the global envelope ({where}). Dotted: "
     "the radius chosen in the sidebar. Hover for the numbers.")
 
@@ -203,7 +211,7 @@ else:
              and s.null == choices.null]
     if leave:
         st.markdown("**Which sighting carries the result** (global test, "
-                    f"{NULL_MODELS[choices.null].label.lower()}): "
+                    f"{NULL_MODELS[choices.null].label}): "
                     + "; ".join(f"without {names.get(s.left_out, s.left_out)}, "
                                 f"{p_equals(s.p_value)}" for s in leave) + ".")
     st.dataframe(table_for_display(scenario_frame(panel.rows(shown), plain, labels)),
@@ -234,8 +242,8 @@ st.subheader("Caveats")
 st.markdown(
     "- **Selection bias.** Sightings are what reached journalists: people notice and report "
     "foreigners near refineries and hotels more than elsewhere.\n"
-    f"- **Small n.** {result.n_sightings} sightings; the smallest achievable p at one radius "
-    f"is {format_p(result.min_achievable_p_value)}.\n"
+    f"- **Small n.** {plural(result.n_sightings, 'sighting')}; the smallest achievable p at "
+    f"one radius is {format_p(result.min_achievable_p_value)}.\n"
     "- **Choice of radius.** Any one radius may have been picked after looking at the map; "
     "quote the global test, which covers every radius from "
     f"{low_km:g} to {high_km:g} km, and the spread.\n"
@@ -244,8 +252,8 @@ st.markdown(
     "in the sidebar.\n"
     "- **Location precision.** Most places are city-level (10-15 km); the Carabobo-2 field "
     "is approximate (60 km). See the location-uncertainty range above.\n"
-    f"- **Shared places.** {len(shared)} counted sighting(s) sit on the same point as a "
-    f"facility.{shared_text}\n"
+    f"- **Shared places.** {plural(len(shared), 'counted sighting')} "
+    f"{'sits' if len(shared) == 1 else 'sit'} on the same point as a facility.{shared_text}\n"
     "- **Assets are the ones the story names.** Russian interests not in the sources are "
     "not on the map.")
 

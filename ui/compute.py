@@ -249,7 +249,8 @@ def headline_text(state: MapState, null: str, simulations: int, seed: int,
                     radius_km=state.radius_km, null=null, global_p=found.p_value,
                     r_min_km=found.r_min_km, r_max_km=found.r_max_km,
                     single_radius_p=spread, independent=not state.include_at_facility,
-                    target=target_phrase(state), other_nulls=others, short=short)
+                    target=target_phrase(state), other_nulls=others, short=short,
+                    simulations=result.simulations)
 
 
 def headline_ready(state: MapState, null: str, simulations: int, seed: int,
