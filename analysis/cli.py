@@ -302,6 +302,9 @@ def run_test(args) -> str:
             out["robustness_summary_other_at_facility_choice"] = \
                 data["summary_other_at_facility_choice"]
         out["robustness_skipped"] = data["skipped"]
+        out["robustness_summary_without_weak_nulls"] = data["summary_without_weak_nulls"]
+        if "jitter_single_repeat_p_range" in data:
+            out["robustness_jitter_single_repeat_p_range"] = data["jitter_single_repeat_p_range"]
     if sweep is not None:
         out["sweep"] = sweep.to_dict()
     if uncertainty is not None:

@@ -1,5 +1,6 @@
 """Every page through Streamlit's AppTest: no exception, and the controls change the results."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,8 @@ def run_app(page: str | None = None, **query) -> AppTest:
 
 
 def result_line(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if "sightings lie within" in m.value)
+    return next(m.value for m in at.markdown
+                if re.search(r"sightings? lies? within", m.value))
 
 
 def proximity_rows(at: AppTest):

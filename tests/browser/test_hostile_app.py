@@ -62,7 +62,7 @@ def test_hostile_upload_is_shown_literally_and_never_runs(page, app_url, artifac
 
     # Map page in the same session: popups, tooltips and the Markdown table.
     page.get_by_role("link", name="Map").click()
-    page.get_by_text("sightings lie within").first.wait_for()
+    page.get_by_text(re.compile(r"sightings? lies? within")).first.wait_for()
     app.wait()
     page.locator('[data-testid="stTable"]').wait_for()
     table = _normalise(page.locator('[data-testid="stTable"]').inner_text())

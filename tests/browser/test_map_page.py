@@ -43,11 +43,11 @@ TABLE = """() => Array.from(document.querySelectorAll('[data-testid="stTable"] t
   .map(row => Array.from(row.querySelectorAll('th, td')).map(cell => cell.innerText.trim()))"""
 RESULT_LINE = """() => { const p = Array.from(document.querySelectorAll(
     '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p'))
-  .find(s => s.innerText.includes('sightings lie within'));
+  .find(s => /sightings? lies? within/.test(s.innerText));
   return p ? p.innerText : null; }"""
 RESULT_BOLD = """() => { const p = Array.from(document.querySelectorAll(
     '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p'))
-  .find(s => s.innerText.includes('sightings lie within'));
+  .find(s => /sightings? lies? within/.test(s.innerText));
   return !!(p && p.querySelector('strong')); }"""
 
 
