@@ -27,7 +27,8 @@ from .report import DataDescription, methodology_markdown, proximity_csv, proxim
 from .robustness import ROBUSTNESS_RADII_KM, robustness, single_radius_spread
 from .settings import REPO_ROOT, SETTINGS, default
 from .stats import location_uncertainty, radius_sweep, simulate_null
-from .wording import P_MEANING, headline
+from .summary import headline_from, other_nulls_global
+from .wording import P_MEANING, target_phrase
 
 EXIT_BAD_INPUT = 2
 
@@ -257,21 +258,15 @@ def run_test(args) -> str:
     spread = single_radius_spread(simulated)
     others = None
     if global_result is not None:
-        quick = panel or robustness(
+        others = panel.global_by_null() if panel else other_nulls_global(
             facilities, all_sightings, null=args.null, simulations=args.simulations,
-            rng=args.seed, boundary=boundary if boundary is not None else _quiet_boundary(args),
-            r_min_km=r_min, r_max_km=args.r_max, include_at_facility=args.include_at_facility,
-            jitter_repeats=0, leave_one_out=False, both_choices=False,
-            nulls=None if panel else [name for name in NULL_MODELS if name != args.null])
-        others = quick.global_by_null()
-    line = headline(observed_within=result.observed_within, n_sightings=result.n_sightings,
-                    radius_km=result.radius_km, null=args.null,
-                    global_p=global_result.p_value if global_result else None,
-                    r_min_km=global_result.r_min_km if global_result else None,
-                    r_max_km=global_result.r_max_km if global_result else None,
-                    single_radius_p=spread, independent=not args.include_at_facility,
-                    target=_target(args), other_nulls=others,
-                    simulations=result.simulations)
+            seed=args.seed, boundary=boundary if boundary is not None else _quiet_boundary(args),
+            r_min_km=r_min, r_max_km=args.r_max, include_at_facility=args.include_at_facility)
+    line = headline_from(simulated, args.radius_km, global_result, others,
+                         include_at_facility=args.include_at_facility,
+                         target=target_phrase(_categories(args.facility_category,
+                                                          "facility_category")),
+                         spread=spread)
     if args.format == "markdown":
         shared = shared_points(proximity_table(facilities, sightings, args.radius_km),
                                facilities, sightings) \
@@ -319,12 +314,6 @@ def _quiet_boundary(args):
         return _read_boundary(args.boundary)
     except (InputError, ValueError):
         return None
-
-
-def _target(args) -> str:
-    categories = _categories(args.facility_category, "facility_category")
-    return "a Russian-financed asset" if tuple(categories) == ("russian_asset",) \
-        else "a counted facility"
 
 
 def run_figure(args) -> str:

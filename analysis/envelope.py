@@ -39,6 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .nearest import GeodesicIndex
+from .prepare import facility_index, sighting_coordinates
+from .stats import _precision_km
 
 METHOD = "erl"
 REFERENCE = (
@@ -422,9 +424,6 @@ def r_min_from_precision(facilities, sightings) -> int:
     >>> r_min_from_precision(facilities, sightings)  # median of 10 + 10 and 15 + 60
     48
     """
-    from .prepare import facility_index, sighting_coordinates
-    from .stats import _precision_km
-
     lon, lat = sighting_coordinates(sightings)
     nearest = facility_index(facilities).nearest(lon, lat)[0]
     return default_r_min_km(_precision_km(facilities, "facilities"),

@@ -29,12 +29,17 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .envelope import DEFAULT_R_MAX_KM, global_p_value
-from .geodesic import destination, random_offsets, translate
 from .io import placed_at_facility, union_boundary
-from .nearest import GeodesicIndex
 from .nulls import NULL_MODELS, get_null_model, sample_size_problem
 from .prepare import Progress, _geometries, _notify, facility_index, sighting_coordinates
-from .stats import SimulatedNull, _precision_km, _simulate, p_value_at_least, seed_of
+from .stats import (
+    SimulatedNull,
+    _precision_km,
+    _simulate,
+    jitter_places,
+    p_value_at_least,
+    seed_of,
+)
 from .wording import WEAK_NULLS
 
 ROBUSTNESS_RADII_KM = (10.0, 25.0, 50.0, 100.0, 200.0)
@@ -326,11 +331,8 @@ def _jittered(model, geometries, facility_precision, lon, lat, sighting_precisio
         return []
     per_repeat = []
     for _ in range(repeats):
-        az, dist = random_offsets(sighting_precision, lon.size, generator)
-        moved_lon, moved_lat = destination(lon, lat, az, dist)
-        az, dist = random_offsets(facility_precision, geometries.size, generator)
-        index = GeodesicIndex([translate(g, a, d)
-                               for g, a, d in zip(geometries, az, dist, strict=True)])
+        moved_lon, moved_lat, index = jitter_places(lon, lat, sighting_precision, geometries,
+                                                    facility_precision, generator)
         simulated = _simulate(model, index, lon.size, simulations, generator, region, None)
         per_repeat.append(_rows_for(model, index, moved_lon, moved_lat, simulated, radii,
                                     r_min, r_max, None, common))

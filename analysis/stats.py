@@ -448,6 +448,22 @@ def _precision_km(frame, what: str) -> np.ndarray:
     return values
 
 
+def jitter_places(lon, lat, sighting_precision, facility_geometries, facility_precision,
+                  rng: np.random.Generator):
+    """Sightings and facilities each moved to a random point (uniform by area) within their
+    stated precision: (lon, lat, GeodesicIndex of the moved facilities).
+
+    Sightings are drawn first, then facilities, from ``rng``; lines and polygons move as a
+    whole.
+    """
+    az, dist = random_offsets(sighting_precision, lon.size, rng)
+    moved_lon, moved_lat = destination(lon, lat, az, dist)
+    az, dist = random_offsets(facility_precision, facility_geometries.size, rng)
+    index = GeodesicIndex([translate(g, a, d)
+                           for g, a, d in zip(facility_geometries, az, dist, strict=True)])
+    return moved_lon, moved_lat, index
+
+
 def location_uncertainty(
     facilities,
     sightings,
@@ -488,13 +504,8 @@ def location_uncertainty(
     generator = as_generator(rng)
     results = []
     for repeat in range(repeats):
-        az, dist = random_offsets(sighting_precision, lon.size, generator)
-        jittered_lon, jittered_lat = destination(lon, lat, az, dist)
-        az, dist = random_offsets(facility_precision, facility_geometries.size, generator)
-        moved = [
-            translate(g, a, d) for g, a, d in zip(facility_geometries, az, dist, strict=True)
-        ]
-        index = GeodesicIndex(moved)
+        jittered_lon, jittered_lat, index = jitter_places(
+            lon, lat, sighting_precision, facility_geometries, facility_precision, generator)
         simulated = _simulate(model, index, lon.size, simulations, generator, region, None)
         results.append(
             _evaluate(model, index, jittered_lon, jittered_lat, radius_km, simulated, None)

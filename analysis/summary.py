@@ -28,6 +28,42 @@ class Headline:
     short: str  # for a figure's credit line
 
 
+#: The robustness options that run only the base scenarios (no jitter, nobody left out,
+#: the chosen handling of at-facility sightings): enough for the headline's other nulls.
+BASE_SCENARIOS = dict(jitter_repeats=0, leave_one_out=False, both_choices=False)
+
+
+def other_nulls_global(facilities, sightings, *, null: str, simulations: int, seed,
+                       boundary, r_min_km: float, r_max_km: float,
+                       include_at_facility: bool = False) -> dict[str, float]:
+    """{null: global p} for every null model but ``null``, with every sighting and no
+    jitter: the same numbers (same random streams) as those rows of the robustness panel."""
+    return robustness(facilities, sightings, null=null, simulations=simulations, rng=seed,
+                      boundary=boundary, r_min_km=r_min_km, r_max_km=r_max_km,
+                      include_at_facility=include_at_facility,
+                      nulls=[name for name in NULL_MODELS if name != null],
+                      **BASE_SCENARIOS).global_by_null()
+
+
+def headline_from(simulated, radius_km: float, found: GlobalResult | None, others,
+                  *, include_at_facility: bool = False,
+                  target: str = "a Russian-financed asset", short: bool = False,
+                  spread: tuple[float, float] | None = None) -> str:
+    """The headline for one simulated null (:class:`analysis.stats.SimulatedNull`): the
+    count at ``radius_km``, the global result ``found`` (None: the count alone), the
+    single-radius spread and the other nulls' global p (``others``)."""
+    result = simulated.evaluate(float(radius_km))
+    if spread is None:
+        spread = single_radius_spread(simulated, ROBUSTNESS_RADII_KM)
+    return headline(observed_within=result.observed_within, n_sightings=result.n_sightings,
+                    radius_km=float(radius_km), null=simulated.model.name,
+                    global_p=found.p_value if found else None,
+                    r_min_km=found.r_min_km if found else None,
+                    r_max_km=found.r_max_km if found else None, single_radius_p=spread,
+                    independent=not include_at_facility, target=target,
+                    other_nulls=others, short=short, simulations=result.simulations)
+
+
 def headline_for(facilities, sightings, *, radius_km: float, null: str = "towns",
                  simulations: int = 9999, seed: int | None = None, boundary=None,
                  include_at_facility: bool = False, r_min_km: float | None = None,
@@ -43,20 +79,15 @@ def headline_for(facilities, sightings, *, radius_km: float, null: str = "towns"
     if len(facilities) == 0 or len(counted) == 0:
         return None
     simulated = simulate_null(facilities, counted, null, simulations, seed, boundary)
-    result = simulated.evaluate(float(radius_km))
     low = r_min_from_precision(facilities, counted) if r_min_km is None else r_min_km
     found = global_test(simulated, low, max(r_max_km, low))
     spread = single_radius_spread(simulated, ROBUSTNESS_RADII_KM)
-    others = robustness(facilities, sightings, null=null, simulations=simulations, rng=seed,
-                        boundary=boundary, r_min_km=found.r_min_km, r_max_km=found.r_max_km,
-                        include_at_facility=include_at_facility, jitter_repeats=0,
-                        leave_one_out=False, both_choices=False,
-                        nulls=[name for name in NULL_MODELS if name != null]).global_by_null()
+    others = other_nulls_global(facilities, sightings, null=null, simulations=simulations,
+                                seed=seed, boundary=boundary, r_min_km=found.r_min_km,
+                                r_max_km=found.r_max_km,
+                                include_at_facility=include_at_facility)
     others[null] = found.p_value
-    words = dict(observed_within=result.observed_within, n_sightings=result.n_sightings,
-                 radius_km=float(radius_km), null=null, global_p=found.p_value,
-                 r_min_km=found.r_min_km, r_max_km=found.r_max_km, single_radius_p=spread,
-                 independent=not include_at_facility, target=target, other_nulls=others,
-                 simulations=result.simulations)
-    return Headline(result, found, spread, others, headline(**words),
-                    headline(**words, short=True))
+    words = dict(include_at_facility=include_at_facility, target=target, spread=spread)
+    return Headline(simulated.evaluate(float(radius_km)), found, spread, others,
+                    headline_from(simulated, radius_km, found, others, **words),
+                    headline_from(simulated, radius_km, found, others, short=True, **words))

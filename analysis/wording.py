@@ -53,6 +53,16 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
+def target_phrase(facility_categories) -> str:
+    """What the counted facilities are called in a sentence.
+
+    >>> target_phrase(["russian_asset"]), target_phrase(("russian_asset", "context"))
+    ('a Russian-financed asset', 'a counted facility')
+    """
+    return "a Russian-financed asset" if tuple(facility_categories) == ("russian_asset",) \
+        else "a counted facility"
+
+
 def format_p(p: float) -> str:
     """A p-value as text: two significant digits, "< 0.001" below 0.001.
 

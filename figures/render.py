@@ -33,6 +33,7 @@ from analysis.nulls import NULL_MODELS
 from analysis.proximity import proximity_table
 from analysis.settings import default
 from analysis.summary import headline_for
+from analysis.wording import target_phrase
 from layers.registry import BY_NAME, PALETTE
 from mapview.build import BUFFER_COLOR, MapState, analysis_subset, filter_by_date, great_circle
 
@@ -296,13 +297,12 @@ def _run_headline(data: _Data, state: MapState, null: str, simulations, seed):
         return None
     if NULL_MODELS[null].needs_boundary and data.venezuela is None:
         return None
-    target = "a Russian-financed asset" if state.facility_categories == ("russian_asset",) \
-        else "a counted facility"
     return headline_for(
         data.tested_facilities, data.candidate_sightings, radius_km=float(state.radius_km),
         null=null, simulations=simulations or default("simulations"),
         seed=default("seed") if seed is None else seed, boundary=data.venezuela,
-        include_at_facility=state.include_at_facility, target=target)
+        include_at_facility=state.include_at_facility,
+        target=target_phrase(state.facility_categories))
 
 
 def _default_subtitle(state: MapState, sightings=None) -> str:

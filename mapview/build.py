@@ -267,16 +267,11 @@ def stable_ids(element, prefix: str):
     return element
 
 
-def _records(frame: gpd.GeoDataFrame) -> list[dict]:
+def records_of(frame: gpd.GeoDataFrame) -> list[dict]:
     """Rows as plain dicts with NaN turned into None (shared: do not modify them)."""
     return _MEMO.get("records", frame, None, lambda: [
         {k: (None if _is_missing(v) else v) for k, v in row.items()}
         for row in frame.to_dict("records")])
-
-
-def records_of(frame: gpd.GeoDataFrame) -> list[dict]:
-    """Rows as plain dicts with NaN turned into None, as the map's features see them."""
-    return _records(frame)
 
 
 def _is_missing(value) -> bool:
@@ -427,7 +422,7 @@ def filter_by_date(frame: gpd.GeoDataFrame, start: date | None, end: date | None
         return frame
 
     def compute():
-        keep = np.array([overlaps(row, start, end) for row in _records(frame)], dtype=bool)
+        keep = np.array([overlaps(row, start, end) for row in records_of(frame)], dtype=bool)
         return frame if keep.all() else frame[keep]
 
     return _MEMO.get("dates", frame, (start, end), compute)
@@ -549,7 +544,7 @@ def _precision_rings(frame: gpd.GeoDataFrame, color: str) -> list[dict]:
 
 def _compute_rings(frame: gpd.GeoDataFrame, color: str) -> list[dict]:
     features = []
-    for row in _records(frame):
+    for row in records_of(frame):
         precision = row.get("location_precision_km")
         geometry = row["geometry"]
         if precision and precision > 0 and isinstance(geometry, shapely.Point):
@@ -582,7 +577,7 @@ def layer_group(layer: Layer, frame: gpd.GeoDataFrame, state: MapState) -> foliu
 
 def _layer_features(layer: Layer, frame: gpd.GeoDataFrame) -> list[dict]:
     features = []
-    for row in _records(frame):
+    for row in records_of(frame):
         geometry = row["geometry"]
         if geometry is None or geometry.is_empty:
             continue
@@ -606,7 +601,7 @@ def buffer_group(frame: gpd.GeoDataFrame, radius_km: float, around: str) -> foli
 
 def _buffer_features(frame: gpd.GeoDataFrame, radius_km: float) -> list[dict]:
     features = []
-    for row in _records(frame):
+    for row in records_of(frame):
         geometry = row["geometry"]
         if geometry is None or geometry.is_empty:
             continue

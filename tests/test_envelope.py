@@ -3,7 +3,6 @@ definition, both code paths of the vectorised counts and ranks, uniformity under
 and the known answer on the shipped data."""
 
 import math
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -23,16 +22,10 @@ from analysis.envelope import (
     radius_grid,
     reference_erl_p_value,
 )
-from analysis.io import counted_sightings, filter_categories, read_feature_file
+from analysis.io import counted_sightings
 from analysis.nulls import draw_without_replacement, venezuelan_towns
 from analysis.stats import counts_within, simulate_null
-
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-SEED = 20190101
-shipped = pytest.mark.skipif(not (DATA / "facilities.geojson").exists(),
-                             reason="shipped layers not present")
-
+from tests.shipped import SEED, shipped, shipped_layers
 
 # -- a hand-worked example ----------------------------------------------------------------
 # Six curves (the observed one first, then five simulated), three radii:
@@ -308,13 +301,6 @@ def test_default_r_min_known_answers(facility, sighting, nearest, expected):
 
 
 # -- uniformity under the null -------------------------------------------------------------
-def shipped_layers():
-    facilities = filter_categories(read_feature_file(DATA / "facilities.geojson"),
-                                   ["russian_asset"])
-    sightings = filter_categories(read_feature_file(DATA / "sightings.geojson"), ["sighting"])
-    return facilities, sightings
-
-
 def binomial_upper(n, p, tail=1e-4):
     """The smallest k with P(Binomial(n, p) > k) < tail."""
     total = 0.0

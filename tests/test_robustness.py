@@ -5,7 +5,6 @@ import dataclasses
 import json
 import math
 import re
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -13,7 +12,7 @@ import pytest
 from pyproj import Geod
 
 from analysis.envelope import global_test
-from analysis.io import counted_sightings, filter_categories, read_feature_file
+from analysis.io import counted_sightings
 from analysis.robustness import (
     GLOBAL,
     JITTER_REPEATS,
@@ -34,21 +33,14 @@ from analysis.wording import (
     p_range,
 )
 from layers import get_layer, load_bytes
+from tests import shipped as data
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-SEED = 20190101
+DATA, SEED, shipped = data.DATA, data.SEED, data.shipped
 AT_FACILITY = "amuay-refinery-visit"
-shipped = pytest.mark.skipif(not (DATA / "facilities.geojson").exists(),
-                             reason="shipped layers not present")
 
 
 def shipped_layers():
-    facilities = filter_categories(read_feature_file(DATA / "facilities.geojson"),
-                                   ["russian_asset"])
-    sightings = filter_categories(read_feature_file(DATA / "sightings.geojson"), ["sighting"])
-    boundary = read_feature_file(DATA / "venezuela.geojson")
-    return facilities, sightings, boundary
+    return (*data.shipped_layers(), data.shipped_boundary())
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,10 @@ from analysis import nulls
 from analysis.envelope import DEFAULT_R_MAX_KM, global_test, r_min_from_precision
 from analysis.io import counted_sightings, placed_at_facility
 from analysis.proximity import proximity_table
-from analysis.robustness import ROBUSTNESS_RADII_KM, robustness, single_radius_spread
+from analysis.robustness import robustness
 from analysis.stats import location_uncertainty, radius_sweep, simulate_null
-from analysis.wording import WEAK_NULLS, headline
+from analysis.summary import headline_from, other_nulls_global
+from analysis.wording import WEAK_NULLS, target_phrase
 from mapview.build import MapState, analysis_subset, filter_by_date
 from mapview.lru import BoundedLRU
 from ui.data import working_frames, working_version
@@ -178,6 +179,15 @@ def radius_range(state: MapState, r_min: float | None, r_max: float | None):
     return low, max(high, low)
 
 
+def _global_key(state, null, simulations, seed, r_min, r_max) -> tuple:
+    return ("global", _key(state), null, simulations, seed, *radius_range(state, r_min, r_max))
+
+
+def _others_key(state, null, simulations, seed, r_min, r_max) -> tuple:
+    return ("others", _key(state), null, affordable_simulations(state, simulations), seed,
+            *radius_range(state, r_min, r_max))
+
+
 def global_result(state: MapState, null: str, simulations: int, seed: int,
                   r_min: float | None = None, r_max: float | None = None, progress=None):
     """The global envelope test over radii, from the same simulations as :func:`test`."""
@@ -185,13 +195,13 @@ def global_result(state: MapState, null: str, simulations: int, seed: int,
     if simulated is None:
         return None
     low, high = radius_range(state, r_min, r_max)
-    return _RESULTS.get(
-        ("global", _key(state), null, simulations, seed, low, high),
-        lambda: global_test(simulated, low, high),
-        weight=4 * 300 * 8)
+    return _RESULTS.get(_global_key(state, null, simulations, seed, r_min, r_max),
+                        lambda: global_test(simulated, low, high), weight=4 * 300 * 8)
 
 
-def _panel(state, null, simulations, seed, r_min, r_max, quick, progress=None):
+def robustness_panel(state: MapState, null: str, simulations: int, seed: int,
+                     r_min: float | None = None, r_max: float | None = None, progress=None):
+    """Every scenario of :func:`analysis.robustness.robustness` for these choices (cached)."""
     simulations = affordable_simulations(state, simulations)
     low, high = radius_range(state, r_min, r_max)
 
@@ -199,35 +209,32 @@ def _panel(state, null, simulations, seed, r_min, r_max, quick, progress=None):
         facilities, everything = analysis_frames(state, with_at_facility=True)
         if facilities.empty or everything.empty:
             return None
-        others = tuple(name for name in nulls.NULL_MODELS if name != null)
-        options = dict(jitter_repeats=0, leave_one_out=False, both_choices=False,
-                       nulls=others) if quick else {}
         return robustness(facilities, everything, null=null, simulations=simulations,
                           rng=seed, boundary=working_frames()["venezuela"], r_min_km=low,
                           r_max_km=high, include_at_facility=state.include_at_facility,
-                          progress=progress, **options)
+                          progress=progress)
 
-    return _RESULTS.get(("panel", quick, _key(state), null, simulations, seed, low, high),
+    return _RESULTS.get(("panel", _key(state), null, simulations, seed, low, high),
                         compute, weight=10_000)
-
-
-def robustness_panel(state: MapState, null: str, simulations: int, seed: int,
-                     r_min: float | None = None, r_max: float | None = None, progress=None):
-    """Every scenario of :func:`analysis.robustness.robustness` for these choices (cached)."""
-    return _panel(state, null, simulations, seed, r_min, r_max, False, progress)
 
 
 def other_nulls(state: MapState, null: str, simulations: int, seed: int,
                 r_min: float | None = None, r_max: float | None = None) -> dict:
     """{null: global p} for the other null models: the same numbers as the panel's rows
     (the chosen one is :func:`global_result`, already computed)."""
-    panel = _panel(state, null, simulations, seed, r_min, r_max, True)
-    return {} if panel is None else panel.global_by_null()
+    def compute():
+        facilities, everything = analysis_frames(state, with_at_facility=True)
+        if facilities.empty or everything.empty:
+            return {}
+        low, high = radius_range(state, r_min, r_max)
+        return other_nulls_global(
+            facilities, everything, null=null,
+            simulations=affordable_simulations(state, simulations), seed=seed,
+            boundary=working_frames()["venezuela"], r_min_km=low, r_max_km=high,
+            include_at_facility=state.include_at_facility)
 
-
-def target_phrase(state: MapState) -> str:
-    return "a Russian-financed asset" if state.facility_categories == ("russian_asset",) \
-        else "a counted facility"
+    return _RESULTS.get(_others_key(state, null, simulations, seed, r_min, r_max), compute,
+                        weight=10)
 
 
 def headline_text(state: MapState, null: str, simulations: int, seed: int,
@@ -240,29 +247,18 @@ def headline_text(state: MapState, null: str, simulations: int, seed: int,
         return None
     with st.spinner("Running the global test over all radii…"):
         found = global_result(state, null, simulations, seed, r_min, r_max)
-        simulated = _simulated(state, null, simulations, seed)
-        spread = _RESULTS.get(("spread", _key(state), null, simulations, seed),
-                              lambda: single_radius_spread(simulated, ROBUSTNESS_RADII_KM),
-                              weight=2)
         others = other_nulls(state, null, simulations, seed, r_min, r_max)
-    return headline(observed_within=result.observed_within, n_sightings=result.n_sightings,
-                    radius_km=state.radius_km, null=null, global_p=found.p_value,
-                    r_min_km=found.r_min_km, r_max_km=found.r_max_km,
-                    single_radius_p=spread, independent=not state.include_at_facility,
-                    target=target_phrase(state), other_nulls=others, short=short,
-                    simulations=result.simulations)
+    return headline_from(_simulated(state, null, simulations, seed), state.radius_km, found,
+                         others, include_at_facility=state.include_at_facility,
+                         target=target_phrase(state.facility_categories), short=short)
 
 
 def headline_ready(state: MapState, null: str, simulations: int, seed: int,
                    r_min: float | None = None, r_max: float | None = None) -> bool:
     """Whether :func:`headline_text` would only read cached results (then a page can show
     it at once; otherwise it may draw faster parts first)."""
-    low, high = radius_range(state, r_min, r_max)
-    affordable = affordable_simulations(state, simulations)
-    keys = (("global", _key(state), null, simulations, seed, low, high),
-            ("panel", True, _key(state), null, affordable, seed, low, high),
-            ("spread", _key(state), null, simulations, seed))
-    return all(key in _RESULTS.items for key in keys)
+    return all(key(state, null, simulations, seed, r_min, r_max) in _RESULTS.items
+               for key in (_global_key, _others_key))
 
 
 def is_weak(null: str) -> bool:
