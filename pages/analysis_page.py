@@ -8,12 +8,13 @@ from analysis.nulls import NULL_MODELS
 from analysis.proximity import shared_points
 from analysis.report import (
     escape_markdown,
+    from_to,
     methodology_markdown,
     proximity_csv,
     robustness_csv,
     robustness_sentence,
 )
-from analysis.wording import P_MEANING, format_p, p_equals, p_range, plural
+from analysis.wording import P_MEANING, format_p, p_equals, plural
 from layers.dates import precision_summary
 from ui import compute, exports
 from ui.data import working_frames
@@ -114,13 +115,14 @@ b.metric(f"Global test, {low_km:g}-{high_km:g} km"
          + (" (weak comparison)" if weak else ""), p_equals(found.p_value),
          help="The extreme rank length global envelope test over every whole radius in the "
               "range (Myllymäki et al. 2017): no radius is chosen by anyone.")
-c.metric("Single radii 10-200 km", p_range(*spread) if spread else "—")
+c.metric("Single radii 10-200 km", from_to(*spread) if spread else "—",
+         help="The smallest and largest single-radius p at 10, 25, 50, 100 and 200 km.")
 strong = panel.summary_without_weak_nulls() if panel else None
 d.metric("Scenarios below 0.05", f"{summary['below_0_05']} of {summary['scenarios']}"
          if summary else "—",
          delta=(f"{strong['below_0_05']} of {strong['scenarios']} without the uniform null"
                 if strong and strong["scenarios"] != summary["scenarios"] else None),
-         delta_color="off",
+         delta_color="off", delta_arrow="off",
          help="See the robustness panel below. The uniform null is a weak comparison: most "
               "of its scenarios come out below 0.05 whatever the data.")
 st.caption(f"Radii below {low_km:g} km are not tested: "
