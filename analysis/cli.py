@@ -132,6 +132,14 @@ def _figure_parser(commands) -> None:
     figure.add_argument("--date-end", default=None, metavar="YYYY-MM-DD")
     figure.add_argument("--null", choices=sorted(NULL_MODELS), default=default("null"),
                         help=_help("null"))
+    figure.add_argument("--bounds", nargs=4, type=float, default=None,
+                        metavar=("WEST", "SOUTH", "EAST", "NORTH"),
+                        help="draw exactly this extent, in degrees of longitude and latitude "
+                             "(WGS84); nothing outside it is labelled (default: all of "
+                             "Venezuela, or the story's places for the small presets)")
+    figure.add_argument("--label", action="append", default=None, metavar="ID=TEXT",
+                        help="label the sighting or facility ID with TEXT instead of its "
+                             "short name (repeatable; an empty TEXT leaves it unlabelled)")
     _include_at_facility(figure)
 
 
@@ -341,12 +349,26 @@ def run_figure(args) -> str:
                      include_at_facility=bool(args.include_at_facility))
     options = {"title": args.title} if args.title is not None else {}
     figure = figures.render_figure(frames, state, preset=args.preset, subtitle=args.subtitle,
-                                   null=args.null, **options)
+                                   null=args.null, bounds=args.bounds,
+                                   labels=_label_options(args.label), **options)
     try:
         figures.export(figure, args.output, args.format, scale=args.scale)
     except OSError as error:
         raise InputError(args.output, f"cannot write file ({error.strerror or error})") from None
     return f"wrote {args.output}\n"
+
+
+def _label_options(values) -> dict | None:
+    """``--label ID=TEXT`` options as ``{id: text}``; the ids are checked by the figure."""
+    if not values:
+        return None
+    labels = {}
+    for value in values:
+        feature_id, equals, text = value.partition("=")
+        if not equals or not feature_id.strip():
+            raise ValueError(f"--label should be ID=TEXT, got {value!r}")
+        labels[feature_id.strip()] = text
+    return labels
 
 
 COMMANDS = {"proximity": run_proximity, "test": run_test, "figure": run_figure}

@@ -1,4 +1,8 @@
-"""The credit line: sources, map data and licences, method and result, data version."""
+"""The credit line: sources, map data and licences, method and result.
+
+Written for readers: no layer ids, file names or hashes. The data version (a fingerprint
+of the story layers) goes into the file's metadata instead (:func:`data_version`).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,18 @@ from analysis.wording import p_equals
 from .text import literal
 
 MAP_DATA = ("Map data: Natural Earth (public domain); GeoNames (CC BY 4.0); "
-            "airportsdata (MIT). Layers: Footprint (CC BY 4.0)")
+            "airportsdata (MIT)")
+RIVERS = "GSHHG rivers, Wessel & Smith (LGPL)"
+LAYERS = "Layers: Footprint (CC BY 4.0)"
+
+
+def map_data_text(rivers: bool = False) -> str:
+    """Who made the map data, with licences; GSHHG only when its rivers are drawn.
+
+    >>> map_data_text(rivers=True)  # doctest: +ELLIPSIS
+    'Map data: Natural Earth (public domain); ...; GSHHG rivers, Wessel & Smith (LGPL). ...'
+    """
+    return MAP_DATA + (f"; {RIVERS}" if rivers else "") + f". {LAYERS}"
 
 
 def publishers(*frames) -> list[str]:
@@ -83,12 +98,11 @@ def data_version(frames: dict) -> str:
     return digest.hexdigest()[:8]
 
 
-def credit_text(sources: list[str], method: str, version: str) -> str:
+def credit_text(sources: list[str], method: str, map_data: str | None = None) -> str:
     """The whole credit line.
 
-    >>> credit_text(["Meduza"], "Method: x.", "abc")  # doctest: +ELLIPSIS
-    'Sources: Meduza. Map data: ... Method: x. Data version abc.'
+    >>> credit_text(["Meduza"], "Method: x.")  # doctest: +ELLIPSIS
+    'Sources: Meduza. Map data: ... Layers: Footprint (CC BY 4.0). Method: x.'
     """
     sources_text = "; ".join(sources) if sources else "none named"
-    return (f"Sources: {sources_text}. {MAP_DATA}. {method} "
-            f"Data version {literal(version, 40)}.")
+    return f"Sources: {sources_text}. {map_data or map_data_text()}. {method}"

@@ -2,9 +2,13 @@
 
 Works in display units (pixels, y up). Each label tries positions around its anchor, nearest
 ring first and, within a ring, right, left, above, below and the diagonals; it takes the
-first whose box stays inside ``bounds`` and touches no obstacle (markers, scale bar...), no
-label already placed and no leader line already drawn. Labels on outer rings get a leader
-line. Labels that fit nowhere are returned unplaced rather than drawn on top of something.
+free position whose box stays inside ``bounds`` and touches no obstacle (markers, scale
+bar...), no label already placed and no leader line already drawn. Among the free positions
+of a ring it takes the one that covers the least of the ``avoid`` lines (the coast, rivers,
+flight lines), so halo text sits beside the coast rather than on it; with
+``avoid_hard=True`` (labels on opaque boxes) a box never covers those lines. Labels on
+outer rings get a leader line. Labels that fit nowhere are returned unplaced rather than
+drawn on top of something.
 
 Same input, same output: no randomness, ties broken by the input order.
 """
@@ -78,6 +82,8 @@ def place_labels(
     gap: float = 3.0,
     step: float = 14.0,
     rings: int = 6,
+    avoid: Sequence = (),
+    avoid_hard: bool = False,
 ) -> tuple[list[Placement], list[LabelRequest]]:
     """Place labels without overlaps; returns (placements, requests that did not fit).
 
@@ -90,6 +96,8 @@ def place_labels(
     gap : clearance between a marker's edge and its label, and between two labels
     step : how much further out each ring is
     rings : number of rings tried; rings after the first get leader lines
+    avoid : shapely lines (display units) a label should cover as little of as it can
+    avoid_hard : never cover them (for labels drawn on opaque boxes)
 
     Examples
     --------
@@ -100,6 +108,7 @@ def place_labels(
     ([('a', (57.0, 45.0, 77.0, 55.0)), ('b', (23.0, 45.0, 43.0, 55.0))], [])
     """
     obstacle_geoms = [shapely.box(*_pad(box, gap / 2)) for box in obstacles]
+    lines = [line for line in avoid if line is not None and not line.is_empty]
     sizes = [measure(request.text) for request in requests]
     chosen: dict[int, Placement] = {}
     taken = []  # padded boxes of placed labels and their leader lines
@@ -110,7 +119,7 @@ def place_labels(
             if index in chosen:
                 continue
             placement = _try_ring(request, sizes[index], ring, gap, step, bounds,
-                                  obstacle_geoms, taken)
+                                  obstacle_geoms, taken, lines, avoid_hard)
             if placement is not None:
                 chosen[index] = placement
     placed = [chosen[i] for i in sorted(chosen)]
@@ -118,11 +127,14 @@ def place_labels(
     return placed, unplaced
 
 
-def _try_ring(request, size, ring, gap, step, bounds, obstacle_geoms, taken):
-    """The first free position on ``ring`` around the request's anchor, or None; a found
-    placement's box (and leader) is appended to ``taken``."""
+def _try_ring(request, size, ring, gap, step, bounds, obstacle_geoms, taken, lines=(),
+              avoid_hard=False):
+    """The best free position on ``ring`` around the request's anchor, or None; a found
+    placement's box (and leader) is appended to ``taken``. Best: covering the least of
+    ``lines``; ties go to the first direction (right, left, above, below, diagonals)."""
     width, height = size
     distance = request.marker_radius + gap + ring * step
+    best = None  # (cost, placement, geom, leader)
     for (ux, uy), (fx, fy) in _DIRECTIONS:
         px, py = request.x + ux * distance, request.y + uy * distance
         box = (px - fx * width, py - fy * height,
@@ -133,11 +145,21 @@ def _try_ring(request, size, ring, gap, step, bounds, obstacle_geoms, taken):
         leader = _leader(request, box) if ring > 0 else None
         if _collides(geom, leader, obstacle_geoms, taken, request):
             continue
-        taken.append(geom)
-        if leader is not None:
-            taken.append(leader)
-        return Placement(request, box, px - request.x, py - request.y, fx, fy, ring > 0)
-    return None
+        cost = sum(shapely.clip_by_rect(line, *box).length for line in lines)
+        if avoid_hard and cost > 0:
+            continue
+        if best is None or cost < best[0]:
+            best = (cost, Placement(request, box, px - request.x, py - request.y, fx, fy,
+                                    ring > 0), geom, leader)
+            if cost == 0:
+                break
+    if best is None:
+        return None
+    _, placement, geom, leader = best
+    taken.append(geom)
+    if leader is not None:
+        taken.append(leader)
+    return placement
 
 
 def _pad(box: Box, pad: float) -> Box:

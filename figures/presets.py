@@ -65,7 +65,7 @@ PRESETS: dict[str, Preset] = {
     for p in (
         Preset("16x9", "Web, 16:9 (1600 x 900 px)", 1600, 900, 100, "side", 2.0,
                title_pt=24, subtitle_pt=14, label_pt=11, legend_pt=11, credits_pt=9,
-               marker_pt=9, line_pt=1.0, margin_in=0.3, short_labels=False,
+               marker_pt=9, line_pt=1.0, margin_in=0.3,
                label_width_em=20.0),
         Preset("1x1", "Social, square (1080 x 1080 px)", 1080, 1080, 100, "below", 2.0,
                title_pt=26, subtitle_pt=15, label_pt=13.5, legend_pt=13, credits_pt=10,
@@ -83,7 +83,8 @@ PRESETS: dict[str, Preset] = {
 """Every preset by name: ``16x9``, ``1x1``, ``4x5``, ``print``."""
 
 FORMATS = ("png", "svg", "pdf")
-DEFAULT_TITLE = "Where Russian specialists were seen in Venezuela, 2019"
+DEFAULT_TITLE = "Where Russian specialists were seen in Venezuela"
+"""The default title; :func:`figures.scene.default_title` adds the years of what is shown."""
 
 
 def get_preset(name: str) -> Preset:
