@@ -132,11 +132,12 @@ def _figure_parser(commands) -> None:
     figure.add_argument("--date-end", default=None, metavar="YYYY-MM-DD")
     figure.add_argument("--null", choices=sorted(NULL_MODELS), default=default("null"),
                         help=_help("null"))
-    figure.add_argument("--bounds", nargs=4, type=float, default=None,
-                        metavar=("WEST", "SOUTH", "EAST", "NORTH"),
-                        help="draw exactly this extent, in degrees of longitude and latitude "
-                             "(WGS84); nothing outside it is labelled (default: all of "
-                             "Venezuela, or the story's places for the small presets)")
+    figure.add_argument("--bounds", nargs="+", default=None,
+                        metavar="DEG",
+                        help="WEST SOUTH EAST NORTH: draw exactly this extent, in degrees "
+                             "of longitude and latitude (WGS84); nothing outside it is "
+                             "labelled (default: all of Venezuela, or the story's places "
+                             "for the small presets)")
     figure.add_argument("--label", action="append", default=None, metavar="ID=TEXT",
                         help="label the sighting or facility ID with TEXT instead of its "
                              "short name (repeatable; an empty TEXT leaves it unlabelled)")
@@ -329,8 +330,11 @@ def run_figure(args) -> str:
     from datetime import date
 
     import figures
+    from figures.scene import check_bounds
     from mapview.build import MapState
 
+    bounds = check_bounds(args.bounds)  # before any loading: a typo fails at once
+    labels = _label_options(args.label)
     facility_categories = _categories(args.facility_category, "facility_category")
     sighting_categories = _categories(args.sighting_category, "sighting_category")
     frames = figures.default_frames()
@@ -349,8 +353,8 @@ def run_figure(args) -> str:
                      include_at_facility=bool(args.include_at_facility))
     options = {"title": args.title} if args.title is not None else {}
     figure = figures.render_figure(frames, state, preset=args.preset, subtitle=args.subtitle,
-                                   null=args.null, bounds=args.bounds,
-                                   labels=_label_options(args.label), **options)
+                                   null=args.null, bounds=bounds, labels=labels,
+                                   **options)
     try:
         figures.export(figure, args.output, args.format, scale=args.scale)
     except OSError as error:

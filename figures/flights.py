@@ -82,6 +82,7 @@ def draw_lines(canvas, frame) -> None:
                                              linewidth=1.3 * spec.line_pt, alpha=0.9,
                                              zorder=5)
                 canvas.flight_lines.append(inside)
+                canvas.info.flight_lines.append(inside)
             crossings.extend(frame_crossings(line, box, origin, destination))
         elif isinstance(geometry, shapely.Point):
             ends.append((geometry, end_names(row)[1]))

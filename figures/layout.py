@@ -65,6 +65,7 @@ def draw_map(canvas, box) -> None:
     canvas.frame = shapely.box(extent.xmin, extent.ymin, extent.xmax, extent.ymax)
     canvas.clip = canvas.frame.buffer(max(extent.width, extent.height) * 0.02)
     canvas.frame_lonlat = frame_lonlat(canvas.crs, extent)
+    canvas.info.crs = canvas.crs
     canvas.info.extent_lonlat = tuple(float(v) for v in canvas.frame_lonlat.bounds)
     drawn = basemap.draw(canvas)
     story.draw(canvas)

@@ -66,11 +66,13 @@ class FigureInfo:
     edge_arrows: list = field(default_factory=list)   # (tip, tail) in display units
     place_labels: list = field(default_factory=list)  # basemap names drawn
     note: str = ""                         # the note naming labels with no room
+    crs: object = None                     # the map's projection (pyproj CRS)
+    flight_lines: list = field(default_factory=list)  # projected flight lines as drawn
 
     def reset_drawing(self) -> None:
         """Forget what was drawn (before the figure is drawn again)."""
         for name in ("labels", "unplaced_labels", "markers", "legend_labels", "edge_labels",
-                     "edge_arrows", "place_labels"):
+                     "edge_arrows", "place_labels", "flight_lines"):
             setattr(self, name, [])
         self.note = ""
 

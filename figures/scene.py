@@ -103,8 +103,9 @@ def check_bounds(bounds) -> tuple[float, float, float, float] | None:
     try:
         values = tuple(float(v) for v in bounds)
     except (TypeError, ValueError):
+        shown = " ".join(map(str, bounds)) if isinstance(bounds, list | tuple) else bounds
         raise ValueError(f"bounds should be four numbers (west south east north), got "
-                         f"{bounds!r}") from None
+                         f"{shown!r}") from None
     if len(values) != 4:
         raise ValueError(f"bounds should be four numbers (west south east north), got "
                          f"{len(values)}")

@@ -247,3 +247,267 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args):
     result = run(*args, "-o", tmp_path / "x.png")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- extent, labels
+NORTH_WEST = (-72.5, 9.5, -67.0, 12.5)
+
+
+def lonlat_of(figure, x, y):
+    from pyproj import Transformer
+
+    return Transformer.from_crs(figure.footprint.crs, "EPSG:4326", always_xy=True).transform(x, y)
+
+
+def test_bounds_are_drawn_exactly_and_nothing_outside_is_labelled(frames):
+    figure = render_figure(frames, MapState(), preset="16x9", bounds=NORTH_WEST, scale=SMALL,
+                           simulations=99)
+    axes = figure.axes[0]
+    (x0, x1), (y0, y1) = axes.get_xlim(), axes.get_ylim()
+    west, south = lonlat_of(figure, x0, y0)
+    east, north = lonlat_of(figure, x1, y1)
+    assert (west, south, east, north) == pytest.approx(NORTH_WEST, abs=1e-6)
+    assert figure.footprint.extent_lonlat == pytest.approx(NORTH_WEST, abs=1e-6)
+    texts = [a.get_text() for a in figure.footprint.labels]
+    assert any("Coro" in t for t in texts) and any("Acarigua" in t for t in texts)
+    assert not any("Puerto Ordaz" in t or "Guri" in t or "Caracas" in t for t in texts)
+    for annotation in figure.footprint.labels:  # every labelled anchor lies inside
+        lon, lat = lonlat_of(figure, *annotation.xy)
+        assert west <= lon <= east and south <= lat <= north
+    assert not figure.footprint.unplaced_labels  # outside is not "no room"
+
+
+def test_only_visible_layers_are_drawn(frames):
+    state = MapState(visible_layers=("sightings",))
+    figure = render_figure(frames, state, preset="1x1", scale=SMALL, simulations=99)
+    texts = " ".join(a.get_text() for a in figure.footprint.labels)
+    assert "Coro" in texts and "Kalashnikov" not in texts
+    assert not figure.footprint.edge_labels  # no flights
+    assert "Documented flight (great circle)" not in figure.footprint.legend_labels
+
+
+def test_given_labels_replace_short_names_and_reach_the_svg(frames):
+    figure = render_figure(frames, MapState(), preset="4x5", scale=SMALL, simulations=99,
+                           labels={"guri-dam": "Guri hydro dam (edited)",
+                                   "amuay-refinery-visit": ""})
+    text = svg_text(figure_bytes(figure, "svg"))
+    assert "Guri hydro dam (edited)" in text
+    assert "advisers' visit" not in text
+    assert "Amuay refinery" in text  # the refinery at the same place keeps its label
+
+
+def test_short_names_are_the_default_labels(rendered):
+    texts = " ".join(t for t, _ in layout_boxes(rendered["16x9"])[0])
+    assert "Puerto Ordaz: Rosa Bela hotel" in texts and "Ciudad Guayana" not in texts
+
+
+def test_unknown_label_id_is_named():
+    frames = default_frames()
+    with pytest.raises(ValueError, match="no-such-id"):
+        render_figure(frames, MapState(), labels={"no-such-id": "x"}, scale=SMALL,
+                      simulations=99)
+
+
+def crowded_sightings(frames, count=14):
+    """Sightings a few km apart around Coro, each with a long name: no room for all."""
+    import geopandas as gpd
+    import shapely
+
+    base = frames["sightings"].iloc[0].to_dict()
+    rows = []
+    for i in range(count):
+        row = dict(base, id=f"crowd-{i}", name=f"Crowded place number {i}: a long label",
+                   geometry=shapely.Point(-69.68 + 0.05 * (i % 4), 11.41 + 0.05 * (i // 4)))
+        rows.append(row)
+    return gpd.GeoDataFrame(rows, crs="EPSG:4326")
+
+
+def test_labels_without_room_are_listed_on_the_figure_and_in_the_info(frames):
+    figure = render_figure({**frames, "sightings": crowded_sightings(frames)}, MapState(),
+                           preset="print", scale=SMALL, simulations=99)
+    info = figure.footprint
+    assert info.unplaced_labels
+    placed = [a.get_text() for a in info.labels]
+    for i in range(14):  # every label is either drawn or named in the note: none dropped
+        name = f"Crowded place number {i}"
+        assert any(name in t for t in placed) or any(name in t for t in info.unplaced_labels)
+    text = svg_text(figure_bytes(figure, "svg"))
+    assert "Not labelled for lack of room:" in text
+    note = " ".join(info.note.split())
+    assert all(" ".join(u.split())[:20] in note for u in info.unplaced_labels[:2])
+
+
+def havana_flight(frames):
+    import geopandas as gpd
+    import shapely
+
+    base = frames["flights"].iloc[0].to_dict()
+    row = dict(base, id="caracas-havana", name="Caracas to Havana", origin="Caracas",
+               destination="Havana (MUHA)",
+               geometry=shapely.LineString([(-66.99, 10.60), (-82.41, 22.99)]))
+    return gpd.GeoDataFrame([row], crs="EPSG:4326")
+
+
+def test_a_flight_leaving_the_frame_ends_in_an_arrow_and_its_destination(frames):
+    figure = render_figure({**frames, "flights": havana_flight(frames)}, MapState(),
+                           preset="16x9", bounds=(-75, 5, -60, 14), simulations=99)
+    info = figure.footprint
+    assert info.edge_labels == ["to Havana"]
+    assert "to Havana" in svg_text(figure_bytes(figure, "svg"))
+    frame = figure.axes[0].get_window_extent(figure.canvas.get_renderer())
+    (tip_x, tip_y), (tail_x, tail_y) = info.edge_arrows[0]
+    on_edge = min(abs(tip_x - frame.x0), abs(tip_x - frame.x1), abs(tip_y - frame.y0),
+                  abs(tip_y - frame.y1))
+    assert on_edge <= 3  # the head sits on the frame...
+    assert tip_x < tail_x and tip_y > tail_y  # ...pointing out, north-west, towards Havana
+    # The drawn line stops at the frame.
+    line = figure.footprint.flight_lines[0]
+    x0, x1 = figure.axes[0].get_xlim()
+    y0, y1 = figure.axes[0].get_ylim()
+    bx0, by0, bx1, by1 = line.bounds
+    assert x0 - 1 <= bx0 and bx1 <= x1 + 1 and y0 - 1 <= by0 and by1 <= y1 + 1
+
+
+def test_flight_from_off_the_map_is_named_at_the_frame(rendered):
+    assert "from Moscow" in rendered["16x9"].footprint.edge_labels
+
+
+def dated_sightings(frames):
+    sightings = frames["sightings"].copy()
+    sightings["date"] = ["2017-03-02", None, None, "2018-07", None]  # Coro, Puerto Ordaz
+    return sightings
+
+
+def test_title_and_subtitle_dates_come_from_what_is_shown(frames):
+    state = MapState(visible_layers=("sightings", "facilities"))
+    figure = render_figure({**frames, "sightings": dated_sightings(frames)}, state,
+                           preset="1x1", scale=SMALL, simulations=99)
+    assert figure.footprint.title.endswith(", 2017–18")
+    assert "Sightings dated 2 March 2017 to July 2018." in figure.footprint.subtitle
+    # Zoomed on Puerto Ordaz: only its sighting's date; on the north-west: only Coro's.
+    for bounds, year, words in (((-64, 7.5, -62, 9), "2018", "July 2018"),
+                                (NORTH_WEST, "2017", "2 March 2017")):
+        zoomed = render_figure({**frames, "sightings": dated_sightings(frames)}, state,
+                               preset="1x1", scale=SMALL, simulations=99, bounds=bounds)
+        assert zoomed.footprint.title.endswith(f", {year}")
+        assert f"Sightings dated {words}." in zoomed.footprint.subtitle
+
+
+def test_default_title_years_follow_the_data(rendered):
+    assert rendered["16x9"].footprint.title.endswith(", 2018–19")  # flights from Dec 2018
+    assert "December 2018 to 2019" in rendered["16x9"].footprint.subtitle
+
+
+def test_credits_hold_no_internal_ids_file_names_or_hashes(rendered):
+    import re
+
+    from layers.registry import LAYERS
+
+    for figure in rendered.values():
+        credit = figure.footprint.credits
+        for layer in LAYERS:  # ids such as orinoco_mining_arc; plain words are fine
+            assert layer.file not in credit
+            assert "_" not in layer.name or layer.name not in credit
+        assert "_" not in credit
+        for word in ("russian_asset", "insider_account", ".geojson", ".csv", "Data version",
+                     figure.footprint.data_version):
+            assert word not in credit
+        # no hex digest (the seed, a plain number, is a reader's fact)
+        assert not re.search(r"\b(?=[0-9]*[a-f])[0-9a-f]{8,}\b", credit)
+
+
+def test_the_data_version_is_in_every_file_s_metadata(frames):
+    import re
+
+    figure = render_figure(frames, MapState(), preset="1x1", scale=SMALL, simulations=99,
+                           data_version="v-2019-06")
+    png = Image.open(io.BytesIO(figure_bytes(figure, "png", scale=SMALL)))
+    assert png.info["Data version"] == "v-2019-06"
+    root = ET.fromstring(figure_bytes(figure, "svg"))
+    metadata = {el.tag.rsplit("}", 1)[-1]: (el.text or "").strip() for el in root.iter()
+                if "purl.org/dc/elements" in el.tag}
+    assert metadata["description"] == "Footprint data version v-2019-06"
+    assert metadata["identifier"] == "footprint-data-version:v-2019-06"
+    pdf = figure_bytes(figure, "pdf")
+    assert re.search(rb"/Subject \(Footprint data version v-2019-06\)", pdf)
+
+
+def test_default_data_version_is_the_story_layers_fingerprint(rendered, frames):
+    from figures.credits import data_version
+
+    assert rendered["1x1"].footprint.data_version == data_version(frames)
+
+
+def test_finer_basemap_names_the_orinoco_seas_countries_and_cities(rendered):
+    names = rendered["4x5"].footprint.place_labels
+    for name in ("Orinoco", "Caribbean Sea", "Colombia", "Brazil", "Guyana"):
+        assert name in names
+    assert "Maracaibo" in names  # a city of a million people
+
+
+def test_a_missing_basemap_file_leaves_its_layer_out(frames, tmp_path, monkeypatch):
+    from figures import basemap
+
+    monkeypatch.setattr(basemap, "BASEMAP_DIR", tmp_path)  # an empty folder: no files
+    figure = render_figure(frames, MapState(), preset="1x1", scale=SMALL, simulations=99)
+    figure_bytes(figure, "png", scale=SMALL)
+    names = figure.footprint.place_labels
+    assert "Orinoco" not in names and "Caribbean Sea" not in names
+    assert "GSHHG" not in figure.footprint.credits
+    assert figure.footprint.labels  # the story is still labelled
+
+
+def test_placer_with_avoid_hard_never_covers_the_line():
+    import shapely
+
+    coast = shapely.LineString([(0, 50), (100, 50)])  # a horizontal coast through the marker
+    placed, _ = place_labels([LabelRequest("a", "A", 50, 50, 4)], lambda text: (20, 10),
+                             bounds=(0, 0, 100, 100), avoid=[coast], avoid_hard=True)
+    box = placed[0].box
+    assert box[1] >= 50 or box[3] <= 50  # above or below, never across the coast
+    soft, _ = place_labels([LabelRequest("a", "A", 50, 50, 4)], lambda text: (20, 10),
+                           bounds=(0, 0, 100, 100), avoid=[coast])
+    assert soft[0].box[1] >= 50 or soft[0].box[3] <= 50  # preferred when free
+
+
+# --------------------------------------------------------------------------- the export panel
+def test_export_panel_previews_the_figure_with_the_edited_texts(monkeypatch):
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    import figures.render
+
+    original_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):  # as tests/test_app.py: the server's page mode
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    drawn = []
+    original = figures.render.render_figure
+
+    def spy(*args, **kwargs):
+        figure = original(*args, **kwargs)
+        drawn.append((kwargs, figure))
+        return figure
+
+    monkeypatch.setattr(figures.render, "render_figure", spy)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
+    at.run()
+    assert not at.exception
+    assert not drawn  # nothing is drawn until asked
+    at.text_input(key="export_title").input("Edited title").run()
+    at.text_input(key="export_label_facilities_guri-dam").input("Guri (edited)").run()
+    assert not at.image
+    at.button(key="export_preview").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(at.image) == 1 and at.image[0].proto.imgs[0].url.endswith(".png")
+    kwargs, figure = drawn[-1]
+    assert kwargs["title"] == "Edited title" and kwargs["labels"] == {"guri-dam": "Guri (edited)"}
+    assert kwargs["scale"] < 1  # a low-resolution preview
+    assert figure.footprint.title == "Edited title"
+    assert any(a.get_text() == "Guri (edited)" for a in figure.footprint.labels)
+    # Options changed: the old preview is not passed off as the new figure.
+    at.text_input(key="export_title").input("Another title").run()
+    assert not at.image

@@ -1,4 +1,5 @@
-"""The export panel: publication figures of the current view, rendered only when clicked."""
+"""The export panel: publication figures of the current view, with editable title, subtitle
+and labels, a low-resolution preview, and downloads rendered only when clicked."""
 
 from __future__ import annotations
 
@@ -6,44 +7,126 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from figures import DEFAULT_TITLE, FORMATS, PRESETS
+from figures import FORMATS, PRESETS
+from ui.exports import FigureOptions, figure_file, map_view_bounds
 
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+EXTENTS = {"auto": "Automatic (Venezuela)", "view": "The map's current view",
+           "custom": "A box I type"}
+PREVIEW_KEY = "export_preview_image"
 
 
-def export_panel(frames, choices, result, headline=None) -> None:
-    """Title, subtitle, size and format; one download button; a screenshot-mode link.
+def export_panel(frames, choices, result, headline=None, bounds=None) -> None:
+    """Title, subtitle, extent, labels, size and format; a preview; one download button;
+    a screenshot-mode link.
 
     ``headline`` (text, or a callable giving it when the figure is drawn) goes into the
-    credit line."""
+    credit line. ``bounds`` (west, south, east, north) is the live map's view; without it
+    the view streamlit-folium last returned for the map is used, when there is one."""
+    from figures.scene import label_table  # no matplotlib: the drawing waits for a click
+
     with st.expander("Export for publication"):
-        title = st.text_input("Title", DEFAULT_TITLE, key="export_title", max_chars=160)
-        subtitle = st.text_input("Subtitle (empty: the radius)", "", key="export_subtitle",
-                                 max_chars=240)
+        title = st.text_input("Title", "", key="export_title", max_chars=160,
+                              placeholder="Automatic: what is shown and its years",
+                              help="Empty: the default title with the years of the "
+                                   "sightings and flights the figure shows.")
+        subtitle = st.text_input("Subtitle", "", key="export_subtitle", max_chars=240,
+                                 placeholder="Automatic: the radius and the dates shown")
+        view = bounds if bounds is not None else map_view_bounds()
+        extent = st.radio("Extent", list(EXTENTS), format_func=EXTENTS.get, horizontal=True,
+                          key="export_extent",
+                          help="The figure shows exactly the box chosen; features outside "
+                               "it are neither drawn nor labelled.")
+        chosen_bounds, problem = _extent_bounds(extent, view)
+        labels = _label_editor(label_table(frames, choices.map_state))
         left, right = st.columns(2)
         preset = left.selectbox("Size", list(PRESETS), key="export_preset",
                                 format_func=lambda name: PRESETS[name].label)
         fmt = right.radio("Format", FORMATS, horizontal=True, key="export_format")
+        if problem:
+            st.error(problem)
+            return
+        options = FigureOptions(preset=preset, title=title or None,
+                                subtitle=subtitle or None, bounds=chosen_bounds,
+                                labels=labels)
 
-        def render() -> bytes:
-            from figures import figure_bytes, render_figure  # matplotlib: only when clicked
+        def render(fmt=fmt, scale=None) -> bytes:
+            return figure_file(frames, choices, result, options, fmt=fmt, scale=scale,
+                               headline=headline() if callable(headline) else headline)
 
-            figure = render_figure(frames, choices.map_state, preset=preset, title=title,
-                                   subtitle=subtitle or None, test_result=result,
-                                   null=choices.null,
-                                   headline=headline() if callable(headline) else headline)
-            return figure_bytes(figure, fmt)
-
+        _preview(options, lambda: render("png", options.preview_scale))
         st.download_button(f"Download {fmt.upper()} ({preset})", data=render,
                            file_name=f"footprint-{preset}-{choices.radius_km:g}km.{fmt}",
                            mime=MIME[fmt], key="export_download", type="primary")
         st.caption("The figure shows the layers, dates and radius chosen in the sidebar, a "
                    "legend, a scale bar, a locator and the credits with the method and "
                    "the result as on this page: the global test over radii and the spread. "
-                   "It is drawn when you click, from data on this machine.")
+                   "It is drawn when you click, from data on this machine; the data version "
+                   "is in the file's metadata.")
         params = {k: st.query_params.get_all(k) for k in st.query_params}
         params["screenshot"] = ["1"]
         query = urlencode([(k, v) for k, values in params.items() for v in values])
         st.link_button("Open the screenshot view", f"?{query}",
                        help="The live map full-width with title, legend, scale and credits, "
                             "and no Streamlit controls.")
+
+
+def _extent_bounds(extent: str, view):
+    """(bounds or None, problem or None) for the extent chosen."""
+    from figures.scene import check_bounds
+
+    if extent == "view":
+        if view is None:
+            return None, "The map has not reported its view yet: pan or zoom it once, or " \
+                         "choose another extent."
+        st.caption("West {:.2f}, south {:.2f}, east {:.2f}, north {:.2f} (degrees)".format(
+            *view))
+        candidate = view
+    elif extent == "custom":
+        columns = st.columns(4)
+        defaults = view or (-73.4, 0.6, -59.8, 12.6)
+        candidate = [column.number_input(name, value=float(value), step=0.5, format="%.2f",
+                                         key=f"export_bounds_{name.lower()}")
+                     for column, name, value in zip(columns, ("West", "South", "East",
+                                                              "North"), defaults, strict=True)]
+    else:
+        return None, None
+    try:
+        return check_bounds(candidate), None
+    except ValueError as error:
+        return None, f"Extent: {error}"
+
+
+def _label_editor(rows) -> dict:
+    """A text input per labelled feature, its short name to start with; returns the
+    texts changed (an emptied text: no label)."""
+    if not rows:
+        return {}
+    st.markdown("**Labels** (empty: no label)")
+    columns = st.columns(2)
+    labels = {}
+    for index, row in enumerate(rows):
+        text = columns[index % 2].text_input(
+            row["name"], row["label"], key=f"export_label_{row['layer']}_{row['id']}",
+            max_chars=80, help=f"Label of {row['name']} on the figure.")
+        if text != row["label"]:
+            labels[row["id"]] = text
+    return labels
+
+
+def _preview(options, render_png) -> None:
+    """A low-resolution PNG of the figure, drawn when asked and kept while the options stay
+    the same."""
+    stored = st.session_state.get(PREVIEW_KEY)
+    clicked = st.button("Preview", key="export_preview",
+                        help="Draws the figure at low resolution, here, before you download.")
+    if clicked:
+        with st.spinner("Drawing the figure…"):
+            stored = (options, render_png())
+        st.session_state[PREVIEW_KEY] = stored
+    if stored is not None:
+        if stored[0] == options:
+            st.image(stored[1], caption=f"Preview ({PRESETS[options.preset].label}, low "
+                                        "resolution)", width="stretch")
+        else:
+            st.caption("The options changed since the last preview: preview again.")

@@ -1,15 +1,75 @@
-"""Downloads of the analysis: proximity CSV, buffers and results as GeoJSON, Markdown box.
+"""Downloads: the publication figure, the proximity CSV, buffers and results as GeoJSON,
+the Markdown box.
 
-Each function returns the file's text; pages pass them to ``st.download_button`` as
-callables, so nothing is rendered until the button is clicked.
+Each function returns the file's bytes or text; pages pass them to ``st.download_button``
+as callables, so nothing is rendered until the button is clicked.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 from analysis.proximity import geodesic_buffers
 from analysis.report import DataDescription
+
+#: streamlit-folium's key for the Map page's map (its last returned view is read from it).
+MAP_KEY = "footprint-map"
+
+
+@dataclass(frozen=True)
+class FigureOptions:
+    """What the export panel asks of a figure (besides the sidebar's choices)."""
+
+    preset: str = "16x9"
+    title: str | None = None          # None: the automatic title
+    subtitle: str | None = None       # None: the automatic subtitle
+    bounds: tuple | None = None       # (west, south, east, north); None: automatic extent
+    labels: dict = field(default_factory=dict)  # feature id -> label text
+
+    @property
+    def preview_scale(self) -> float:
+        """A preview about 800 px wide, whatever the preset."""
+        from figures import PRESETS
+
+        return min(1.0, 800 / PRESETS[self.preset].width_px)
+
+
+def figure_file(frames, choices, result, options: FigureOptions, *, fmt: str = "png",
+                scale: float | None = None, headline: str | None = None) -> bytes:
+    """The publication figure for the sidebar's ``choices`` and the panel's ``options``."""
+    from figures import figure_bytes, render_figure  # matplotlib: only when asked
+
+    figure = render_figure(frames, choices.map_state, preset=options.preset,
+                           title=options.title, subtitle=options.subtitle,
+                           test_result=result, null=choices.null, headline=headline,
+                           bounds=options.bounds, labels=options.labels or None,
+                           scale=scale or 1.0)
+    return figure_bytes(figure, fmt, scale=scale)
+
+
+def map_view_bounds(state=None) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the view the live map last reported, or None.
+
+    ``state`` is the session state (default Streamlit's); the map reports its view only
+    when the page asks streamlit-folium for ``bounds``."""
+    if state is None:
+        import streamlit as st
+
+        state = st.session_state
+    returned = state.get(MAP_KEY) if hasattr(state, "get") else None
+    bounds = (returned or {}).get("bounds") or {}
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        values = (float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    west, south, east, north = values
+    west, east = max(west, -180.0), min(east, 180.0)
+    south, north = max(south, -90.0), min(north, 90.0)
+    if not (west < east and south < north):
+        return None
+    return west, south, east, north
 
 
 def publishers(*frames) -> tuple[str, ...]:

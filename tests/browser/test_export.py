@@ -24,3 +24,17 @@ def test_download_button_yields_a_valid_png(page, app_url, artifacts):
     assert image.size == (3200, 1800)  # 1600 x 900 at 2x for screens
     assert download.value.suggested_filename == "footprint-16x9-40km.png"
     (artifacts / "export-16x9.png").write_bytes(data)
+
+
+def test_preview_shows_the_figure_before_download(page, app_url, artifacts):
+    app = App(page, app_url)
+    app.open("?radius_km=40")
+    page.get_by_text("Export for publication").click()
+    title = page.get_by_role("textbox", name="Title", exact=True)
+    title.fill("Preview title")
+    title.press("Enter")
+    page.get_by_role("button", name="Preview").click()
+    image = page.locator('[data-testid="stImage"] img')
+    image.wait_for(timeout=120_000)
+    assert image.evaluate("img => img.naturalWidth") >= 700  # a real, decoded PNG
+    page.screenshot(path=str(artifacts / "export-preview.png"), full_page=True)
