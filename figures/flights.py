@@ -187,7 +187,8 @@ def draw_edges(canvas) -> None:
             "", xy=to_data.transform(tip), xytext=to_data.transform(tail),
             arrowprops={"arrowstyle": "-|>,head_length=0.55,head_width=0.3",
                         "color": color, "lw": 1.3 * spec.line_pt, "shrinkA": 0,
-                        "shrinkB": 0}, zorder=21, annotation_clip=False)
+                        "shrinkB": 0, "mutation_scale": spec.label_pt * 0.9}, zorder=21,
+            annotation_clip=False)
         text = _edge_text(canvas, crossing.text, (ex, ey), (ux, uy), size_pt, frame)
         canvas.info.edge_labels.append(text.get_text())
         canvas.info.edge_arrows.append((tip, tail))
