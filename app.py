@@ -4,6 +4,7 @@ import streamlit as st
 
 from mapview.assets import assets_installed, install_assets
 from ui.data import shipped, working_frames
+from ui.layout import exit_screenshot_link, page_links, page_style
 from ui.state import sidebar
 
 st.set_page_config(page_title="Footprint: Russian specialists in Venezuela",
@@ -13,13 +14,7 @@ if not assets_installed():  # make run installs them; a bare `streamlit run` doe
     install_assets()
 
 screenshot = st.query_params.get("screenshot", "0") == "1"
-if screenshot:
-    # Static CSS only (no data reaches this string): hide Streamlit's chrome for a clean image.
-    st.html("""<style>
-    header, [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-    [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
-    .block-container { padding: 0.5rem 1rem !important; max-width: 100% !important; }
-    </style>""")
+page_style(screenshot)  # phone layout, or screenshot mode without Streamlit's chrome
 
 frames, problems, _claims = shipped()
 if problems:
@@ -38,4 +33,9 @@ pages = [
     st.Page("pages/sources_page.py", title="Sources & method", url_path="sources"),
     st.Page("pages/data_page.py", title="Data", url_path="data"),
 ]
-st.navigation(pages, position="hidden" if screenshot else "top").run()
+page = st.navigation(pages, position="hidden" if screenshot else "top")
+if screenshot:
+    exit_screenshot_link()
+else:
+    page_links(pages)  # phones: Streamlit folds the top navigation into the sidebar
+page.run()

@@ -8,6 +8,7 @@ from mapview.build import Overlay, base_map, dynamic_groups, layer_control
 from ui import compute
 from ui.data import working_frames
 from ui.export_panel import export_panel
+from ui.layout import HEADLINE_KEY, TITLE_KEY, fill_frame
 from ui.present import EMPTY_LINE, highlight_selected, names_of, proximity_frame, sighting_at
 from ui.settings import SETTINGS, url_int, url_radius
 from ui.state import current
@@ -42,7 +43,11 @@ if choices.screenshot:
     )
     map_column, side = st.container(), None
 else:
-    st.subheader("Were Russian specialists seen near Russian business assets?")
+    st.container(key=TITLE_KEY).subheader(
+        "Were Russian specialists seen near Russian business assets?")
+    # The result line above the map and the side column: on a phone the columns stack,
+    # and the sentence should come before the map, not after it.
+    headline_box = st.container(key=HEADLINE_KEY)
     map_column, side = st.columns([5, 3], gap="medium")
 
 
@@ -62,8 +67,6 @@ def show_headline() -> None:
     # Bold only when the sentence cannot mislead: a weak null's result is plain text
     # (and its warning is inside the same sentence anyway).
     st.markdown(line if compute.is_weak(choices.null) or result is None else f"**{line}**")
-    if result is not None:
-        st.caption(f"What p means: {P_MEANING} Chance model: {result.null_description}")
 
 
 # The numbers first when they are ready. The headline's global test over radii runs once
@@ -71,11 +74,12 @@ def show_headline() -> None:
 # on every later slider move it is a cached result, shown at once.
 headline_first = too_many is not None or result is None or compute.headline_ready(state, **run)
 if side is not None:
+    if headline_first:
+        with headline_box:
+            show_headline()
     with side:
-        headline_box = st.container()
-        if headline_first:
-            with headline_box:
-                show_headline()
+        if result is not None:
+            st.caption(f"What p means: {P_MEANING} Chance model: {result.null_description}")
         if left_out:
             st.caption(f"Not counted (placed at a facility by construction): "
                        f"{', '.join(names_of(frames, left_out))}. Turn on “Count sightings "
@@ -94,7 +98,8 @@ if side is not None:
 
 with map_column:
     st_folium(
-        base_map(frames, choices.basemap, overlay, zoom=6 if choices.screenshot else 5.5),
+        fill_frame(base_map(frames, choices.basemap, overlay,
+                            zoom=5.75 if choices.screenshot else 5.5), choices.screenshot),
         key="footprint-map",
         feature_group_to_add=dynamic_groups(frames, state, nearest),
         layer_control=None if choices.screenshot else layer_control(),

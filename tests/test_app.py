@@ -361,3 +361,56 @@ def test_analysis_page_robustness_panel_matches_the_command_line():
     at.radio(key="robustness_choice").set_value(True).run()
     assert len(at.dataframe[0].value) == json.loads(done.stdout)[
         "robustness_summary_other_at_facility_choice"]["scenarios"]
+
+
+# --------------------------------------------------------------------------- layout
+def _keyed_blocks(at: AppTest) -> list[str | None]:
+    """The keys of the main area's top-level blocks, in the order they are drawn."""
+    return [getattr(child, "key", None) for child in at.main.children.values()]
+
+
+def test_map_page_draws_the_page_links_then_the_title_then_the_result_line_then_the_map():
+    from ui.layout import HEADLINE_KEY, PAGE_LINKS_KEY, TITLE_KEY
+
+    at = run_app()
+    assert _keyed_blocks(at)[:3] == [PAGE_LINKS_KEY, TITLE_KEY, HEADLINE_KEY]
+    headline = next(child for child in at.main.children.values()
+                    if getattr(child, "key", None) == HEADLINE_KEY)
+    assert re.search(r"sightings? lies? within", headline.markdown[0].value)
+    assert [link.proto.label for link in at.get("page_link")] == [
+        "Map", "Analysis", "Sources & method", "Data"]
+
+
+@pytest.mark.parametrize("page", ["pages/analysis_page.py", "pages/sources_page.py",
+                                  "pages/data_page.py"])
+def test_every_page_starts_with_the_page_links(page):
+    from ui.layout import PAGE_LINKS_KEY
+
+    at = run_app(page)
+    assert _keyed_blocks(at)[0] == PAGE_LINKS_KEY
+    assert len(at.get("page_link")) == 4
+
+
+def test_screenshot_mode_has_an_exit_and_no_page_links():
+    from ui.layout import EXIT_KEY
+
+    at = run_app(screenshot="1", radius_km="25")
+    assert _keyed_blocks(at)[0] == EXIT_KEY
+    assert not at.get("page_link")
+    assert not [m for m in at.markdown if re.search(r"sightings? lies? within", m.value)]
+    at.button(key="exit_screenshot").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "screenshot" not in at.query_params
+    assert at.query_params["radius_km"] == "25"  # the same view, with the controls
+    assert "within 25 km" in result_line(at)
+    assert len(at.get("page_link")) == 4
+
+
+def test_the_map_fills_its_frame_and_screenshot_mode_keeps_one_set_of_credits():
+    from ui.layout import FRAME_CSS, SCREENSHOT_FRAME_CSS
+
+    plain, shot = map_args(run_app()), map_args(run_app(screenshot="1"))
+    assert FRAME_CSS in plain["header"] and FRAME_CSS in shot["header"]
+    assert SCREENSHOT_FRAME_CSS not in plain["header"]
+    assert SCREENSHOT_FRAME_CSS in shot["header"]
+    assert ".fp-legend-credit { display: none" in SCREENSHOT_FRAME_CSS
