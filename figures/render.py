@@ -141,7 +141,8 @@ def render_figure(
     dates, dated = _shown_dates(data, spec, state)
     title_text = literal(title, LIMITS["title"]) or scene.default_title(dates)
     subtitle_text = literal(subtitle if subtitle is not None
-                            else scene.default_subtitle(state, dates, dated),
+                            else scene.default_subtitle(state, dates, dated,
+                                                         data.shown.get("sightings")),
                             LIMITS["subtitle"])
     credit = credits.credit_text(
         credits.publishers(*data.story_frames()),

@@ -15,7 +15,7 @@ import shapely
 
 from analysis.io import counted_sightings
 from analysis.proximity import proximity_table
-from layers.dates import feature_span
+from layers.dates import feature_span, range_text
 from mapview.build import MapState, analysis_subset, filter_by_date
 
 from .presets import DEFAULT_TITLE
@@ -259,8 +259,12 @@ def default_title(dates: tuple[str, str] | None) -> str:
 
 
 def default_subtitle(state: MapState, dates: tuple[str, str] | None,
-                     dated_layers=("sightings", "flights")) -> str:
+                     dated_layers=("sightings", "flights"), sightings=None) -> str:
     """What the figure shows: the circles and the dates of what is shown.
+
+    With a date range chosen (``state.date_start`` or ``state.date_end``), the range is
+    stated instead, naming the ``sightings`` kept only through a month or a year
+    (:func:`layers.dates.range_text`), so the figure never claims a precision the dates lack.
 
     >>> default_subtitle(MapState(radius_km=25), ("2019-01", "2019-05"), ["flights"])
     'Reported sightings of Russian specialists and Russian-financed business assets. \
@@ -272,6 +276,9 @@ Circles: 25 km around each sighting. Flights dated January to May 2019.'
              else "")
     text = "Reported sightings of Russian specialists and Russian-financed business assets."
     text += rings
+    chosen = range_text(sightings, state.date_start, state.date_end)
+    if chosen:
+        return f"{text} {chosen}"
     if dates:
         nouns = " and ".join(dated_layers).capitalize() or "Features"
         words = range_words(*dates)

@@ -179,15 +179,19 @@ def test_range_text_never_claims_a_range_the_dates_cannot_meet(rows, start, end,
 
 
 def test_figure_subtitle_names_sightings_dated_only_to_the_year(shipped):
-    from figures.render import _default_subtitle
+    from figures.scene import default_subtitle
     from mapview.build import MapState
 
     state = MapState(date_start=MAY_10_TO_20[0], date_end=MAY_10_TO_20[1])
-    subtitle = _default_subtitle(state, shipped)
+    subtitle = default_subtitle(state, ("2019", "2019"), sightings=shipped)
     assert subtitle.endswith(
         " Dates: 2019-05-10 to 2019-05-20 (includes 2 sightings dated only to 2019 and "
         "1 dated only to 2019-05).")
-    assert _default_subtitle(MapState(), shipped).endswith("around each sighting.")
+    # No range chosen: the dates of what is shown, with no claim of a range.
+    assert default_subtitle(MapState(), None, sightings=shipped).endswith(
+        "around each sighting.")
+    assert default_subtitle(MapState(), ("2019", "2019"), sightings=shipped).endswith(
+        "around each sighting. Sightings and flights dated 2019.")
 
 
 def test_rendered_figure_subtitle_names_the_shown_sightings_dated_only_to_the_year():
