@@ -1,6 +1,8 @@
 """Command line: ``python -m analysis proximity|test|figure ...``.
 
-A bad input file gives one line on stderr naming the file and the problem, and exit code 2.
+A bad input file or option gives one line on stderr naming the file and the problem, and
+exit code 2. When a run succeeds, every warning of the reader (one line each, naming the
+file, feature and field) is printed to stderr before the output.
 """
 
 from __future__ import annotations
@@ -18,14 +20,21 @@ from .io import (
     counted_sightings,
     filter_categories,
     placed_at_facility,
-    read_feature_file,
+    read_features,
     union_boundary,
 )
 from .nulls import NULL_MODELS
 from .proximity import proximity_table, shared_points
 from .report import DataDescription, methodology_markdown, proximity_csv, proximity_markdown
 from .robustness import ROBUSTNESS_RADII_KM, robustness, single_radius_spread
-from .settings import REPO_ROOT, SETTINGS, default
+from .settings import (
+    MAX_DRAWS,
+    REPO_ROOT,
+    SETTINGS,
+    check_count,
+    check_radius_km,
+    default,
+)
 from .stats import location_uncertainty, radius_sweep, simulate_null
 from .summary import headline_from, other_nulls_global
 from .wording import P_MEANING, target_phrase
@@ -51,6 +60,13 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
+def _named(path) -> str:
+    """How a file is named in messages: as the user typed it, or, for a default file,
+    relative to the repository (never a server path nobody typed)."""
+    defaults = {s.default for s in SETTINGS.values() if isinstance(s.default, Path)}
+    return _display_path(path) if Path(path) in defaults else str(path)
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--radius-km", type=float, default=default("radius_km"),
                         help=_help("radius_km"))
@@ -62,6 +78,32 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help=_help("facility_category"))
     parser.add_argument("--sighting-category", action="append", default=None,
                         help=_help("sighting_category"))
+    parser.add_argument("--swap-lat-lon", action="store_true",
+                        help="exchange latitude and longitude of the points that look "
+                             "swapped (outside Venezuela, inside it once swapped), as the "
+                             "app's upload offers; without it such points stop the command")
+
+
+class FileReader:
+    """Reads the command's input files and keeps the reader's warnings for stderr.
+
+    Points that look swapped stop the command (exit 2) with a hint naming
+    ``--swap-lat-lon``, unless that option is given.
+    """
+
+    def __init__(self, swap: bool = False):
+        self.swap = swap
+        self.warnings: list[str] = []
+
+    def read(self, path: Path):
+        name = _named(path)
+        result = read_features(path, name=name, swap=self.swap)
+        if result.swap_suggested:
+            raise InputError(name, "some points look swapped (latitude and longitude "
+                             "exchanged: outside Venezuela, inside it once swapped); check "
+                             "the columns, or rerun with --swap-lat-lon to swap them")
+        self.warnings.extend(w for w in result.warnings if w not in self.warnings)
+        return result.frame
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -144,13 +186,13 @@ def _figure_parser(commands) -> None:
     _include_at_facility(figure)
 
 
-def _load(path: Path, categories, role: str):
-    frame = read_feature_file(path)
+def _load(reader: FileReader, path: Path, categories, role: str):
+    frame = reader.read(path)
     kept = filter_categories(frame, categories)
     if len(kept) == 0:
         found = sorted({str(c) for c in frame.get("category", [])})
         raise InputError(
-            path, f"no {role} left after the category filter {list(categories)}; "
+            _named(path), f"no {role} left after the category filter {list(categories)}; "
             f"categories in the file: {found}"
         )
     if role == "sightings" and "placement" in kept:
@@ -160,13 +202,13 @@ def _load(path: Path, categories, role: str):
             if value is None or (isinstance(value, float) and value != value):  # unset
                 continue
             if not isinstance(value, str) or value not in allowed:
-                raise InputError(path, f"sighting {feature_id!r}: field 'placement' should be "
-                                 f"'independent' or 'at_facility', found {value!r}")
+                raise InputError(_named(path), f"sighting {feature_id!r}: field 'placement' "
+                                 f"should be 'independent' or 'at_facility', found {value!r}")
     if role == "sightings":
         not_point = [i for i, g in enumerate(kept.geometry) if g.geom_type != "Point"]
         if not_point:
             raise InputError(
-                path, f"sighting {kept.id.iloc[not_point[0]]!r} is a "
+                _named(path), f"sighting {kept.id.iloc[not_point[0]]!r} is a "
                 f"{kept.geometry.iloc[not_point[0]].geom_type}; sightings must be points"
             )
     return kept
@@ -202,11 +244,11 @@ def _categories(values, name):
     return tuple(values) if values else default(name)
 
 
-def run_proximity(args) -> str:
-    facilities = _load(args.facilities, _categories(args.facility_category,
+def run_proximity(args, reader: FileReader) -> str:
+    facilities = _load(reader, args.facilities, _categories(args.facility_category,
                                                     "facility_category"), "facilities")
-    sightings = _load(args.sightings, _categories(args.sighting_category,
-                                                  "sighting_category"), "sightings")
+    sightings = _load(reader, args.sightings, _categories(args.sighting_category,
+                                                          "sighting_category"), "sightings")
     result = proximity_table(facilities, sightings, args.radius_km)
     if args.format == "csv":
         return proximity_csv(result)
@@ -215,31 +257,39 @@ def run_proximity(args) -> str:
     return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def _read_boundary(path: Path):
-    frame = read_feature_file(path)
+def _read_boundary(reader: FileReader, path: Path):
+    frame = reader.read(path)
     try:
         boundary = union_boundary(frame)
     except ValueError as error:
-        raise InputError(path, str(error)) from None
+        raise InputError(_named(path), str(error)) from None
     shapely.prepare(boundary)
     return boundary
 
 
-def run_test(args) -> str:
-    facilities = _load(args.facilities, _categories(args.facility_category,
+def run_test(args, reader: FileReader) -> str:
+    check_count("simulations", args.simulations, "--simulations")
+    check_count("uncertainty_repeats", args.uncertainty, "--uncertainty")
+    facilities = _load(reader, args.facilities, _categories(args.facility_category,
                                                     "facility_category"), "facilities")
-    all_sightings = _load(args.sightings, _categories(args.sighting_category,
-                                                      "sighting_category"), "sightings")
+    all_sightings = _load(reader, args.sightings, _categories(args.sighting_category,
+                                                              "sighting_category"),
+                          "sightings")
     sightings = counted_sightings(all_sightings, args.include_at_facility)
     left_out = [str(i) for i in all_sightings.loc[placed_at_facility(all_sightings), "id"]] \
         if not args.include_at_facility and "id" in all_sightings else []
     if len(sightings) == 0:
-        raise InputError(args.sightings, "every sighting left is placed at a facility by "
-                         "construction (placement 'at_facility'); use --include-at-facility "
+        raise InputError(_named(args.sightings), "every sighting left is placed at a facility "
+                         "by construction (placement 'at_facility'); use --include-at-facility "
                          "to count them")
+    if args.simulations * len(sightings) > MAX_DRAWS:
+        raise ValueError(
+            f"--simulations {args.simulations:,} with {len(sightings):,} sightings would hold "
+            f"{args.simulations * len(sightings):,} simulated distances, more than "
+            f"{MAX_DRAWS:,}; use at most --simulations {MAX_DRAWS // len(sightings):,}")
     boundary = None
     if NULL_MODELS[args.null].needs_boundary or args.robustness:
-        boundary = _read_boundary(args.boundary)
+        boundary = _read_boundary(reader, args.boundary)
     options = dict(null=args.null, rng=args.seed, boundary=boundary)
     simulated = simulate_null(facilities, sightings, simulations=args.simulations, **options)
     result = simulated.evaluate(args.radius_km)
@@ -269,7 +319,8 @@ def run_test(args) -> str:
     if global_result is not None:
         others = panel.global_by_null() if panel else other_nulls_global(
             facilities, all_sightings, null=args.null, simulations=args.simulations,
-            seed=args.seed, boundary=boundary if boundary is not None else _quiet_boundary(args),
+            seed=args.seed,
+            boundary=boundary if boundary is not None else _quiet_boundary(reader, args),
             r_min_km=r_min, r_max_km=args.r_max, include_at_facility=args.include_at_facility)
     line = headline_from(simulated, args.radius_km, global_result, others,
                          include_at_facility=args.include_at_facility,
@@ -316,16 +367,16 @@ def run_test(args) -> str:
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 
-def _quiet_boundary(args):
+def _quiet_boundary(reader: FileReader, args):
     """The boundary for the other null models in the headline; None if it cannot be read
     (then the uniform null is left out of the headline, and the panel says so)."""
     try:
-        return _read_boundary(args.boundary)
+        return _read_boundary(FileReader(reader.swap), args.boundary)
     except (InputError, ValueError):
         return None
 
 
-def run_figure(args) -> str:
+def run_figure(args, reader: FileReader) -> str:
     """Render the map with the same choices as the app and write it to ``args.output``."""
     from datetime import date
 
@@ -340,8 +391,8 @@ def run_figure(args) -> str:
     frames = figures.default_frames()
     for name, path, categories in (("facilities", args.facilities, facility_categories),
                                    ("sightings", args.sightings, sighting_categories)):
-        _load(path, categories, name)  # the same checks and messages as the other commands
-        frames[name] = read_feature_file(path)
+        _load(reader, path, categories, name)  # the same checks as the other commands
+        frames[name] = reader.read(path)
     try:
         dates = [date.fromisoformat(d) if d else None for d in (args.date_start, args.date_end)]
     except ValueError as error:
@@ -358,7 +409,8 @@ def run_figure(args) -> str:
     try:
         figures.export(figure, args.output, args.format, scale=args.scale)
     except OSError as error:
-        raise InputError(args.output, f"cannot write file ({error.strerror or error})") from None
+        raise InputError(_named(args.output),
+                         f"cannot write file ({error.strerror or error})") from None
     return f"wrote {args.output}\n"
 
 
@@ -381,13 +433,21 @@ COMMANDS = {"proximity": run_proximity, "test": run_test, "figure": run_figure}
 def main(argv=None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
+    reader = FileReader(swap=args.swap_lat_lon)
     try:
-        output = COMMANDS[args.command](args)
+        args.radius_km = check_radius_km(args.radius_km, "--radius-km")
+        output = COMMANDS[args.command](args, reader)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ValueError as error:
         print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except MemoryError:
+        print("error: the run needs more memory than this machine has; use fewer "
+              "--simulations or fewer sightings", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for warning in reader.warnings:
+        print(warning, file=sys.stderr)
     sys.stdout.write(output)
     return 0

@@ -8,6 +8,7 @@ top-level ``id``, else its position in the file (as a string). Any problem raise
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -33,22 +34,67 @@ class InputError(ValueError):
 
 
 
-def read_feature_file(path) -> gpd.GeoDataFrame:
+@dataclass(frozen=True)
+class FeatureFile:
+    """A file read by :func:`read_features`: its features, the reader's warnings (one line
+    each, naming the file, feature and field) and whether points look swapped."""
+
+    frame: gpd.GeoDataFrame
+    warnings: tuple[str, ...] = ()
+    swap_suggested: bool = False
+
+
+def read_features(path, *, name: str | None = None, swap: bool = False) -> FeatureFile:
+    """Read a GeoJSON FeatureCollection, a CSV with latitude/longitude columns or a
+    GeoPackage, with the reader's warnings; see :func:`read_feature_file`.
+
+    ``name`` is how the file is named in messages (default: ``path`` as given, never a
+    path the user did not type). ``swap`` exchanges latitude and longitude of the points
+    that look swapped, as the app's upload checkbox does.
+    """
+    from layers.readers import read_bytes
+    from layers.validation import read_limited
+
+    name = str(path) if name is None else name
+    data, problem = read_limited(Path(path), name)  # regular files only, size while reading
+    if problem is not None:
+        raise InputError(name, str(problem).removeprefix(f"{name}: "))
+    result = read_bytes(data, name, None, swap=swap, repair=False)
+    if result.errors:
+        first = str(result.errors[0]).removeprefix(f"{result.file}: ")
+        more = len(result.errors) - 1
+        if more:
+            first += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise InputError(result.file, first)
+    frame = result.frame
+    ids = [str(value) for value in frame["id"]]
+    columns = [c for c in frame.columns if c not in ("id", "geometry")]
+    table = frame[columns].astype(object)
+    table = table.where(table.notna(), None)
+    table.insert(0, "id", ids)
+    frame = gpd.GeoDataFrame(table, geometry=frame.geometry.values, crs="EPSG:4326")
+    return FeatureFile(frame, tuple(" ".join(str(p).split()) for p in result.warnings),
+                       result.swap_suggested)
+
+
+def read_feature_file(path, *, name: str | None = None, swap: bool = False
+                      ) -> gpd.GeoDataFrame:
     """Read a GeoJSON FeatureCollection, a CSV with latitude/longitude columns or a
     GeoPackage into a GeoDataFrame in EPSG:4326.
 
     This is the same reader as the app's upload (:func:`layers.readers.read_bytes`), in
     its geometry-only mode: only a geometry is required per feature. The id is
     ``properties.id``, else the feature's top-level ``id``, else its position (as a
-    string). Coordinates must be finite, longitudes in [-180, 180] and latitudes in
-    [-90, 90].
+    string). Coordinates must be numbers, finite, longitudes in [-180, 180] and latitudes
+    in [-90, 90]. Only regular files of at most ``layers.validation.MAX_FILE_BYTES`` are
+    read. The reader's warnings are dropped here: :func:`read_features` keeps them.
 
     Raises
     ------
     InputError
-        If the file is missing or unreadable, or any feature has a problem: the message
-        is the first problem, naming the file, feature and field, and how many more
-        there are.
+        If the file is missing, not a regular file, too large or unreadable, or any
+        feature has a problem: the message is the first problem, naming the file, feature
+        and field, and how many more there are.
 
     Examples
     --------
@@ -63,31 +109,7 @@ def read_feature_file(path) -> gpd.GeoDataFrame:
     ([{'id': '0', 'name': 'A'}], 4326)
     >>> os.unlink(f.name)
     """
-    from layers.readers import read_bytes
-
-    path = Path(path)
-    try:
-        data = path.read_bytes()  # the reader refuses files over its documented size limit
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not a file") from None
-    except OSError as error:
-        raise InputError(path, f"cannot read file ({error.strerror})") from None
-    result = read_bytes(data, str(path), None, repair=False)
-    if result.errors:
-        first = str(result.errors[0]).removeprefix(f"{path}: ")
-        more = len(result.errors) - 1
-        if more:
-            first += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise InputError(path, first)
-    frame = result.frame
-    ids = [str(value) for value in frame["id"]]
-    columns = [c for c in frame.columns if c not in ("id", "geometry")]
-    table = frame[columns].astype(object)
-    table = table.where(table.notna(), None)
-    table.insert(0, "id", ids)
-    return gpd.GeoDataFrame(table, geometry=frame.geometry.values, crs="EPSG:4326")
+    return read_features(path, name=name, swap=swap).frame
 
 
 def _short(value, limit: int = 60) -> str:

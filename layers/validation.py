@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -19,8 +21,12 @@ from geojson_pydantic import Feature
 
 from layers.registry import Layer
 
-#: Largest file accepted, in bytes (documented in data/README.md).
-MAX_FILE_BYTES = 25 * 1024 * 1024
+#: Largest file accepted, in megabytes of 1,000,000 bytes: the one limit of the upload
+#: (``st.file_uploader(max_upload_size=...)``, whose MB are these), the command line and
+#: the caption (documented in data/README.md and README.md).
+MAX_FILE_MB = 25
+#: :data:`MAX_FILE_MB` in bytes: 25,000,000.
+MAX_FILE_BYTES = MAX_FILE_MB * 1_000_000
 _UNION_TAGS = {
     "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
     "GeometryCollection", "Position2D", "Position3D", "function-after[_partial_date(), str]",
@@ -96,9 +102,59 @@ def feature_label(feature, index: int) -> str:
 def size_problem(data: bytes, file: str) -> Problem | None:
     """A problem when ``data`` is over the size limit, else None."""
     if len(data) > MAX_FILE_BYTES:
-        return Problem(file, None, None, f"a file of at most {MAX_FILE_BYTES:,} bytes",
-                       f"{len(data):,} bytes")
+        return Problem(file, None, None, f"a file of at most {MAX_FILE_BYTES:,} bytes "
+                       f"({MAX_FILE_MB} MB)", f"{len(data):,} bytes")
     return None
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_limited(path, file: str | None = None) -> tuple[bytes | None, Problem | None]:
+    """The bytes of the regular file at ``path``, read up to :data:`MAX_FILE_BYTES`.
+
+    Anything that is not a regular file (a folder, a FIFO, a device such as /dev/zero) is
+    refused before it is opened, and the size is checked while reading, so an endless or
+    growing stream stops one byte past the limit. ``file`` names it in messages (default:
+    ``path`` as given). Returns ``(data, None)`` or ``(None, problem)``.
+
+    >>> read_limited("/dev/zero", "zero")[1].found
+    'a character device'
+    """
+    file = str(path) if file is None else file
+    try:
+        before = os.stat(path)
+    except OSError as error:
+        return None, Problem(file, None, None, "a readable file",
+                             error.strerror or type(error).__name__)
+    if not stat.S_ISREG(before.st_mode):
+        return None, Problem(file, None, None, "a regular file", _kind_of(before.st_mode))
+    try:
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening it
+        # does not wait for a writer; fstat then refuses it.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        return None, Problem(file, None, None, "a readable file",
+                             error.strerror or type(error).__name__)
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            return None, Problem(file, None, None, "a regular file", _kind_of(mode))
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            return None, Problem(file, None, None, "a readable file",
+                                 error.strerror or type(error).__name__)
+    if len(data) > MAX_FILE_BYTES:
+        return None, Problem(file, None, None, f"a file of at most {MAX_FILE_BYTES:,} bytes "
+                             f"({MAX_FILE_MB} MB)", "a larger file")
+    return data, None
 
 
 def decode_text(data: bytes, file: str, expected: str) -> tuple[str | None, list[Problem]]:
@@ -318,13 +374,9 @@ def load_bytes(data: bytes, file: str, layer: Layer | None = None, *,
 def load_layer(layer: Layer, path=None) -> LoadResult:
     """Load a registered layer from its shipped file (or ``path``)."""
     path = path or layer.path
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        empty = features_to_frame([])
-        reason = error.strerror or type(error).__name__
-        return LoadResult(layer.name, str(path), empty,
-                          (Problem(path.name, None, None, "a readable file", reason),))
+    data, problem = read_limited(path, path.name)
+    if problem is not None:
+        return LoadResult(layer.name, str(path), features_to_frame([]), (problem,))
     return load_bytes(data, path.name, layer)
 
 

@@ -98,7 +98,7 @@ def test_feature_without_id_is_named_by_its_index():
 
 def test_file_over_the_size_limit_is_refused_without_parsing():
     result = load_bytes(b" " * (MAX_FILE_BYTES + 1), "big.geojson")
-    assert "at most 26,214,400 bytes" in str(result.errors[0])
+    assert "at most 25,000,000 bytes (25 MB)" in str(result.errors[0])
 
 
 def test_self_intersecting_polygon_is_rejected_or_repaired_with_a_warning():

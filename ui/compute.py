@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import nulls
+from analysis import settings as analysis_settings
 from analysis.envelope import DEFAULT_R_MAX_KM, global_test, r_min_from_precision
 from analysis.io import counted_sightings, placed_at_facility
 from analysis.proximity import proximity_table
@@ -22,7 +23,7 @@ MAP_SIMULATIONS = SETTINGS["simulations"].default
 DEFAULT_SEED = SETTINGS["seed"].default
 #: Simulations x sightings kept in memory for one result (8 bytes each): beyond it, fewer
 #: simulations are run (see :func:`affordable_simulations`).
-MAX_DRAWS = 10_000_000
+MAX_DRAWS = analysis_settings.MAX_DRAWS
 #: The location-uncertainty run: repeats, each with at most this many simulations.
 UNCERTAINTY_REPEATS = 50
 UNCERTAINTY_SIMULATIONS = 1999

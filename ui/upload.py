@@ -14,7 +14,7 @@ import streamlit as st
 
 from analysis.report import escape_markdown
 from layers.readers import MAX_COORDINATES, MAX_FEATURES, read_bytes
-from layers.validation import MAX_FILE_BYTES
+from layers.validation import MAX_FILE_MB
 from ui.data import shipped
 from ui.present import table_for_display
 
@@ -59,7 +59,7 @@ def upload_panel() -> None:
     st.caption(
         "GeoJSON, CSV with latitude/longitude columns (lat/latitude/y and "
         "lon/lng/long/longitude/x), or GeoPackage, up to "
-        f"{MAX_FILE_BYTES // 2**20} MB, {MAX_FEATURES:,} features and {MAX_COORDINATES:,} "
+        f"{MAX_FILE_MB} MB, {MAX_FEATURES:,} features and {MAX_COORDINATES:,} "
         "coordinate positions. Your file stays in this browser session: it is "
         "used by the map, the analysis and the exports, and never changes the shipped data.")
     left, right = st.columns(2)
@@ -68,7 +68,7 @@ def upload_panel() -> None:
                        format_func={"add": f"add to the shipped {target}",
                                     "replace": f"replace the {target}"}.get)
     file = st.file_uploader("Your file", type=["geojson", "json", "csv", "gpkg"],
-                            key="upload_file", max_upload_size=MAX_FILE_BYTES // 2**20)
+                            key="upload_file", max_upload_size=MAX_FILE_MB)
     if file is None:
         _list_uploads(uploads)
         return

@@ -1,0 +1,172 @@
+"""Bad input to the command line: one line on stderr, the right exit code, never a traceback,
+and the valid parts kept (issue 15)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from layers.validation import MAX_FILE_BYTES
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures" / "analysis"
+FACILITIES = FIXTURES / "facilities.geojson"
+
+
+def run(*args, cwd=REPO):
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *map(str, args)],
+        capture_output=True, text=True, cwd=cwd, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+def one_line(done) -> str:
+    """The only line on stderr (asserting there is one and no traceback)."""
+    assert "Traceback" not in done.stderr, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def fc(*features) -> str:
+    return json.dumps({"type": "FeatureCollection", "features": list(features)})
+
+
+def point(coordinates, **properties) -> dict:
+    return {"type": "Feature", "properties": properties,
+            "geometry": {"type": "Point", "coordinates": coordinates}}
+
+
+SWAPPED_CSV = "name,lat,lon\nCoro,-69.68,11.41\nCaracas,10.5,-66.9\n"
+
+
+def test_points_that_look_swapped_stop_the_command_with_a_hint(tmp_path):
+    path = tmp_path / "swapped.csv"
+    path.write_text(SWAPPED_CSV)
+    done = run("proximity", "--sightings", path, "--facilities", FACILITIES)
+    assert done.returncode == 2 and done.stdout == ""
+    line = one_line(done)
+    assert line.startswith(f"error: {path}: ") and "look swapped" in line
+    assert "--swap-lat-lon" in line
+
+
+def test_swap_lat_lon_applies_the_same_swap_as_the_app(tmp_path):
+    from layers.readers import read_bytes
+
+    path = tmp_path / "swapped.csv"
+    path.write_text(SWAPPED_CSV)
+    done = run("proximity", "--sightings", path, "--facilities", FACILITIES,
+               "--swap-lat-lon")
+    assert done.returncode == 0, done.stderr
+    app = read_bytes(SWAPPED_CSV.encode(), "swapped.csv", "sightings", swap=True)
+    expected = sorted(zip(app.frame.geometry.x, app.frame.geometry.y, strict=True))
+    assert expected == [(-69.68, 11.41), (-66.9, 10.5)]
+    ids = [row["id"] for row in json.loads(done.stdout)["sightings"]]
+    assert len(ids) == 2  # both kept, the swapped one moved into Venezuela
+
+
+def test_reader_warnings_reach_stderr_and_the_run_succeeds(tmp_path):
+    import geopandas as gpd
+
+    path = tmp_path / "mercator.gpkg"
+    gpd.GeoDataFrame({"id": ["s-1"]}, geometry=gpd.points_from_xy([-66.9], [10.5]),
+                     crs=4326).to_crs(3857).to_file(path)
+    done = run("proximity", "--sightings", path, "--facilities", FACILITIES)
+    assert done.returncode == 0
+    assert one_line(done).startswith(f"warning: {path}: field 'crs': ")
+    assert [s["id"] for s in json.loads(done.stdout)["sightings"]] == ["s-1"]
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_is_refused_before_reading(device):
+    if not Path(device).exists():
+        pytest.skip(f"no {device} here")
+    done = run("proximity", "--sightings", device)
+    assert done.returncode == 2 and done.stdout == ""
+    assert one_line(done) == f"error: {device}: expected a regular file, found a character " \
+                             "device"
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "pipe.geojson"
+    os.mkfifo(fifo)
+    done = run("proximity", "--sightings", fifo)  # would hang if it were opened
+    assert done.returncode == 2
+    assert one_line(done) == f"error: {fifo}: expected a regular file, found a named pipe " \
+                             "(FIFO)"
+
+
+def test_a_folder_is_refused(tmp_path):
+    done = run("proximity", "--sightings", tmp_path)
+    assert done.returncode == 2
+    assert one_line(done) == f"error: {tmp_path}: expected a regular file, found a folder"
+
+
+def test_a_file_over_the_one_byte_limit_is_refused_while_reading(tmp_path):
+    path = tmp_path / "big.geojson"
+    with path.open("wb") as handle:  # sparse: no disk used
+        handle.truncate(MAX_FILE_BYTES + 1)
+    done = run("proximity", "--sightings", path)
+    assert done.returncode == 2
+    assert one_line(done) == (f"error: {path}: expected a file of at most "
+                              f"{MAX_FILE_BYTES:,} bytes (25 MB), found a larger file")
+
+
+def test_a_file_at_the_byte_limit_is_read(tmp_path):
+    body = fc(point([-66.9, 10.5], id="s-1")).encode()
+    path = tmp_path / "padded.geojson"
+    path.write_bytes(body + b" " * (MAX_FILE_BYTES - len(body)))
+    done = run("proximity", "--sightings", path, "--facilities", FACILITIES)
+    assert done.returncode == 0, done.stderr
+    assert [s["id"] for s in json.loads(done.stdout)["sightings"]] == ["s-1"]
+
+
+@pytest.mark.parametrize("args, option", [
+    (("test", "--simulations", 10**9), "--simulations should be between 99 and 99,999"),
+    (("test", "--simulations", 10), "--simulations should be between 99 and 99,999"),
+    (("test", "--uncertainty", 10**9), "--uncertainty should be between 0 and 1,000"),
+    (("test", "--radius-km", "1e9"), "--radius-km should be between 0 and 20,003.93 km"),
+    (("proximity", "--radius-km", "-1"), "--radius-km should be between 0 and 20,003.93 km"),
+    (("proximity", "--radius-km", "nan"), "--radius-km should be between 0 and 20,003.93 km"),
+    (("figure", "--radius-km", "1e9", "-o", "never.png"),
+     "--radius-km should be between 0 and 20,003.93 km"),
+])
+def test_counts_and_radii_out_of_bounds_give_one_line_and_exit_2(args, option, tmp_path):
+    done = run(*args, cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert one_line(done).startswith(f"error: {option}")
+    assert not (tmp_path / "never.png").exists()
+
+
+def test_the_app_and_the_command_share_the_simulation_bounds():
+    from analysis.settings import BOUNDS
+    from ui.settings import INT_RANGES
+
+    assert INT_RANGES["simulations"] is BOUNDS["simulations"]
+
+
+def test_the_uploader_caption_and_reader_state_one_byte_limit():
+    import tomllib
+
+    from layers.validation import MAX_FILE_MB
+
+    assert MAX_FILE_BYTES == MAX_FILE_MB * 1_000_000  # the uploader's MB are 10**6 bytes
+    upload = (REPO / "ui" / "upload.py").read_text()
+    assert "max_upload_size=MAX_FILE_MB" in upload and "{MAX_FILE_MB} MB" in upload
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    # The server's ceiling (MiB) lies above the limit, so only the reader's message refuses.
+    assert config["server"]["maxUploadSize"] * 2**20 >= MAX_FILE_BYTES
+    assert "26,214,400" not in (REPO / "data" / "README.md").read_text()
+
+
+def test_messages_name_default_files_relative_to_the_repository(tmp_path):
+    done = run("proximity", "--sightings", FACILITIES, "--sighting-category", "nothing")
+    assert done.returncode == 2
+    assert str(FACILITIES) in one_line(done)  # typed by the user: shown as typed
+    done = run("proximity", "--sighting-category", "nothing")
+    line = one_line(done)
+    assert "data/sightings.geojson" in line and str(REPO) not in line
