@@ -421,9 +421,12 @@ def radius_sweep(
     )
     n = lon.size
     observed = counts_within(index.nearest(lon, lat)[1][None, :], radii)[0]
-    k_sim = counts_within(simulated, radii)
-    low, high = np.quantile(k_sim, [0.025, 0.975], axis=0)
-    p = (1 + np.count_nonzero(k_sim >= observed[None, :], axis=0)) / (simulations + 1)
+    histogram = _count_histogram(simulated, radii, n)
+    low, high = (_quantile_from_histogram(histogram, q) for q in (0.025, 0.975))
+    counts = np.arange(n + 1)
+    mean = (histogram * counts[None, :]).sum(axis=1) / simulations
+    at_least = np.cumsum(histogram[:, ::-1], axis=1)[:, ::-1]  # [r, k] = #{K_sim(r) >= k}
+    p = (1 + at_least[np.arange(radii.size), observed]) / (simulations + 1)
     return SweepResult(
         null=model.name,
         simulations=int(simulations),
@@ -431,11 +434,49 @@ def radius_sweep(
         n_sightings=int(n),
         radius_km=tuple(float(r) for r in radii),
         observed_fraction=tuple(float(v) for v in observed / n),
-        null_mean_fraction=tuple(float(v) for v in k_sim.mean(axis=0) / n),
+        null_mean_fraction=tuple(float(v) for v in mean / n),
         null_low_fraction=tuple(float(v) for v in low / n),
         null_high_fraction=tuple(float(v) for v in high / n),
         p_value=tuple(float(v) for v in p),
     )
+
+
+def _count_histogram(simulated, radii, n: int) -> np.ndarray:
+    """(radii, n + 1) histogram: [r, k] = how many simulated sets have K(r) = k.
+
+    Counted :data:`CHUNK_SIMULATIONS` sets at a time, so memory follows the number of radii
+    and sightings, not the number of simulations.
+    """
+    histogram = np.zeros((radii.size, n + 1), dtype=np.int64)
+    columns = np.arange(radii.size)[None, :] * (n + 1)
+    for start in range(0, simulated.shape[0], CHUNK_SIMULATIONS):
+        k = counts_within(simulated[start:start + CHUNK_SIMULATIONS], radii)
+        histogram += np.bincount((k + columns).ravel(),
+                                 minlength=radii.size * (n + 1)).reshape(radii.size, n + 1)
+    return histogram
+
+
+def _quantile_from_histogram(histogram, q: float) -> np.ndarray:
+    """``np.quantile(k_sim, q, axis=0)`` (linear interpolation) from :func:`_count_histogram`.
+
+    >>> k_sim = np.array([[0, 1], [2, 1], [1, 3], [3, 3]])
+    >>> histogram = np.stack([np.bincount(k_sim[:, r], minlength=4) for r in range(2)])
+    >>> bool((_quantile_from_histogram(histogram, 0.4) == np.quantile(k_sim, 0.4, 0)).all())
+    True
+    """
+    total = int(histogram[0].sum())
+    position = q * (total - 1)
+    below = math.floor(position)
+    weight = position - below
+    above = min(below + 1, total - 1)
+    cumulative = np.cumsum(histogram, axis=1)  # [r, k] = #{K_sim(r) <= k}
+    at_below = np.array([np.searchsorted(row, below, side="right") for row in cumulative],
+                        dtype=float)
+    at_above = np.array([np.searchsorted(row, above, side="right") for row in cumulative],
+                        dtype=float)
+    difference = at_above - at_below  # as numpy's _lerp, exactly
+    value = at_below + difference * weight
+    return np.where(weight >= 0.5, at_above - difference * (1 - weight), value)
 
 
 def _precision_km(frame, what: str) -> np.ndarray:

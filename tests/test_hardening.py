@@ -170,3 +170,35 @@ def test_messages_name_default_files_relative_to_the_repository(tmp_path):
     done = run("proximity", "--sighting-category", "nothing")
     line = one_line(done)
     assert "data/sightings.geojson" in line and str(REPO) not in line
+
+
+def test_a_sweep_at_the_simulation_bound_finishes_in_bounded_memory(tmp_path):
+    from analysis.settings import BOUNDS
+
+    high = BOUNDS["simulations"][1]
+    code = ("import resource, sys\nfrom analysis.cli import main\n"
+            f"code = main(['test', '--sweep', '--simulations', '{high}'])\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+            "sys.exit(code)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["sweep"]["simulations"] == high
+    peak_kib = int(done.stderr.strip().splitlines()[-1])
+    assert peak_kib < 400 * 1024  # was 640 MB before the histogram was counted in chunks
+
+
+@pytest.mark.parametrize("simulations, sightings", [(99, 3), (2_501, 40), (10, 1)])
+def test_the_sweep_envelope_from_chunked_counts_equals_numpys_quantiles(simulations,
+                                                                         sightings):
+    import numpy as np
+
+    from analysis.stats import _count_histogram, _quantile_from_histogram, counts_within
+
+    simulated = np.random.default_rng(7).uniform(0, 400, (simulations, sightings))
+    radii = np.arange(1.0, 301.0)
+    histogram = _count_histogram(simulated, radii, sightings)
+    k_sim = counts_within(simulated, radii)
+    for q in (0.025, 0.5, 0.975):
+        assert np.array_equal(_quantile_from_histogram(histogram, q),
+                              np.quantile(k_sim, q, axis=0))
