@@ -14,6 +14,7 @@ import pandas as pd
 
 from .geodesic import geodesic_buffer
 from .prepare import Progress, _geometries, _notify, facility_index, sighting_coordinates
+from .settings import UNKNOWN_PRECISION_KM
 
 
 def feature_ids(frame) -> list[str]:
@@ -145,10 +146,24 @@ def geodesic_buffers(frame, radius_km: float, vertices: int = 128) -> gpd.GeoDat
     )
 
 
+def _stated_km(value) -> float | None:
+    """A stated precision in km, or None when unknown (missing, null or NaN)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
+def _or_unknown(value: float | None) -> float:
+    return UNKNOWN_PRECISION_KM if value is None else value
+
+
 def shared_points(proximity, facilities, sightings, tolerance_km: float = 0.01) -> list[dict]:
     """Counted sightings placed on the same point as a facility without being placed there
     by construction (two features given one town's gazetteer point), with the distance the
-    stated precision allows: the two precisions added."""
+    stated precision allows: the two precisions added. An unknown precision counts as
+    :data:`analysis.settings.UNKNOWN_PRECISION_KM`, and ``*_precision_unknown`` says so."""
     if proximity is None:
         return []
     precision = {}
@@ -161,13 +176,13 @@ def shared_points(proximity, facilities, sightings, tolerance_km: float = 0.01) 
     out = []
     for row in proximity.sightings.itertuples(index=False):
         if float(row.distance_km) <= tolerance_km:
-            allowed = float(precision.get(row.id) or 0) + float(
-                precision.get(row.nearest_facility_id) or 0)
+            stated = [_stated_km(precision.get(i)) for i in (row.id, row.nearest_facility_id)]
             out.append({"sighting": names.get(row.id, row.id),
                         "facility": names.get(row.nearest_facility_id,
                                               row.nearest_facility_id),
-                        "sighting_precision_km": float(precision.get(row.id) or 0),
-                        "facility_precision_km": float(
-                            precision.get(row.nearest_facility_id) or 0),
-                        "up_to_km": allowed})
+                        "sighting_precision_km": _or_unknown(stated[0]),
+                        "facility_precision_km": _or_unknown(stated[1]),
+                        "sighting_precision_unknown": stated[0] is None,
+                        "facility_precision_unknown": stated[1] is None,
+                        "up_to_km": sum(_or_unknown(v) for v in stated)})
     return out

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .envelope import GlobalResult
 from .proximity import ProximityResult
 from .robustness import ROBUSTNESS_RADII_KM, RobustnessResult, summarise
+from .settings import UNKNOWN_PRECISION_KM
 from .stats import SweepResult, TestResult, UncertaintyResult
 from .wording import P_MEANING, WEAK_NULLS, format_p, p_equals
 
@@ -115,6 +116,13 @@ def _data_paragraph(data: DataDescription) -> str:
         "inhabitants."
     )
     return text
+
+
+def _km_or_unknown(shared: dict, side: str) -> str:
+    """``'10 km'``, or ``'unknown, taken as 25 km'`` for a precision nobody stated."""
+    if shared.get(f"{side}_precision_unknown"):
+        return f"unknown, taken as {UNKNOWN_PRECISION_KM:g} km"
+    return f"{shared[f'{side}_precision_km']:g} km"
 
 
 def methodology_markdown(
@@ -219,9 +227,9 @@ def methodology_markdown(
         lines.append(
             f"> - {escape_markdown(s['sighting'])} and {escape_markdown(s['facility'])} are "
             f"both placed on one gazetteer point, so their distance is 0 km by construction;"
-            f" with the stated precision ({s['sighting_precision_km']:g} km and "
-            f"{s['facility_precision_km']:g} km) they could be up to {s['up_to_km']:g} km "
-            "apart.")
+            f" with the stated precision ({_km_or_unknown(s, 'sighting')} and "
+            f"{_km_or_unknown(s, 'facility')}) they could be up to "
+            f"{s['up_to_km']:g} km apart.")
     if result.null in WEAK_NULLS:
         lines.append(f"> - {_WEAK_WARNING}")
     return "\n".join(lines) + "\n"

@@ -34,9 +34,9 @@ from .nulls import NULL_MODELS, get_null_model, sample_size_problem
 from .prepare import Progress, _geometries, _notify, facility_index, sighting_coordinates
 from .stats import (
     SimulatedNull,
-    _precision_km,
     _simulate,
     jitter_places,
+    jitter_precision_km,
     p_value_at_least,
     seed_of,
 )
@@ -261,7 +261,7 @@ def robustness(
         variants.append(not include_at_facility)
     facility_geometries = _geometries(facilities, "facilities")
     index = facility_index(facilities)
-    facility_precision = _precision_km(facilities, "facilities")
+    facility_precision = jitter_precision_km(facilities, "facilities")
     ids = (sightings["id"].astype(str).tolist() if "id" in sightings
            else [str(i) for i in range(len(sightings))])
     scenarios: list[Scenario] = []
@@ -275,7 +275,7 @@ def robustness(
             jobs.append((v, included, m, model, keep))
     total = len(jobs)
     lon_all, lat_all = sighting_coordinates(sightings)
-    sighting_precision = _precision_km(sightings, "sightings")
+    sighting_precision = jitter_precision_km(sightings, "sightings")
     for done, (v, included, m, model, keep) in enumerate(jobs):
         if not keep:
             note = ("counting" if included else "leaving out") + " sightings placed at a " \

@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from layers.schema import UNKNOWN_PRECISION_KM as _UNKNOWN_PRECISION_KM
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 
@@ -59,8 +61,9 @@ MAX_DRAWS = 10_000_000
 #: further apart along the surface, so a larger radius means nothing.
 MAX_RADIUS_KM = 20_003.93
 #: The location precision assumed in the location-uncertainty run for a feature that states
-#: none (``location_precision_km`` missing or null). See :data:`UNKNOWN_PRECISION_RULE`.
-UNKNOWN_PRECISION_KM = 25.0
+#: none (``location_precision_km`` missing or null); defined with the schema
+#: (``layers.schema.UNKNOWN_PRECISION_KM``, which says why). See :data:`UNKNOWN_PRECISION_RULE`.
+UNKNOWN_PRECISION_KM = _UNKNOWN_PRECISION_KM
 UNKNOWN_PRECISION_RULE = (
     f"a location without a stated precision is moved within {UNKNOWN_PRECISION_KM:g} km in "
     "the location-uncertainty run: about the size of a town and its surroundings, the "

@@ -38,6 +38,7 @@ from .io import union_boundary
 from .nearest import GeodesicIndex
 from .nulls import NullModel, get_null_model
 from .prepare import Progress, _geometries, _notify, facility_index, sighting_coordinates
+from .settings import UNKNOWN_PRECISION_KM
 from .wording import count_of, format_p, p_equals, plural
 
 CHUNK_SIMULATIONS = 1_000
@@ -479,14 +480,35 @@ def _quantile_from_histogram(histogram, q: float) -> np.ndarray:
     return np.where(weight >= 0.5, at_above - difference * (1 - weight), value)
 
 
-def _precision_km(frame, what: str) -> np.ndarray:
+def _precision_km(frame, what: str, unknown_km: float = 0.0) -> np.ndarray:
+    """Each row's ``location_precision_km``; ``unknown_km`` where it is missing or null.
+
+    The location-uncertainty run passes :data:`analysis.settings.UNKNOWN_PRECISION_KM`
+    (:func:`jitter_precision_km`), so an unknown precision is never treated as exact.
+    """
     if not isinstance(frame, gpd.GeoDataFrame) or "location_precision_km" not in frame.columns:
-        return np.zeros(len(frame))
+        return np.full(len(frame), float(unknown_km))
     values = pd.to_numeric(frame["location_precision_km"], errors="coerce").to_numpy(float)
-    values = np.where(np.isnan(values), 0.0, values)
+    values = np.where(np.isnan(values), float(unknown_km), values)
     if (values < 0).any() or not np.isfinite(values).all():
         raise ValueError(f"'{what}' has negative or infinite location_precision_km values")
     return values
+
+
+def jitter_precision_km(frame, what: str) -> np.ndarray:
+    """The precision each place is moved within by the location-uncertainty run: its stated
+    ``location_precision_km``, else :data:`analysis.settings.UNKNOWN_PRECISION_KM` (25 km;
+    the reason is given there and in README's limits).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> frame = gpd.GeoDataFrame({"location_precision_km": [2.0, None]},
+    ...     geometry=gpd.points_from_xy([-66.9, -66.8], [10.5, 10.5]), crs=4326)
+    >>> jitter_precision_km(frame, "sightings").tolist()
+    [2.0, 25.0]
+    """
+    return _precision_km(frame, what, UNKNOWN_PRECISION_KM)
 
 
 def jitter_places(lon, lat, sighting_precision, facility_geometries, facility_precision,
@@ -519,8 +541,9 @@ def location_uncertainty(
     """Re-run the test with every location moved at random within its stated precision.
 
     Each repeat moves each sighting and facility to a point uniform by area in a geodesic
-    disc of radius ``location_precision_km`` (column missing or empty means 0: not moved;
-    lines and polygons move as a whole), then runs :func:`proximity_test` with
+    disc of radius ``location_precision_km`` (missing or null means unknown, never exact:
+    :data:`analysis.settings.UNKNOWN_PRECISION_KM`, 25 km; lines and polygons move as a
+    whole), then runs :func:`proximity_test` with
     ``simulations`` draws. Reports the min and max of K and of p over ``repeats`` repeats.
 
     Examples
@@ -528,7 +551,8 @@ def location_uncertainty(
     >>> import geopandas as gpd
     >>> facilities = gpd.GeoDataFrame({"location_precision_km": [2.0]},
     ...     geometry=gpd.points_from_xy([-66.9], [10.5]), crs=4326)
-    >>> sightings = gpd.GeoDataFrame(geometry=gpd.points_from_xy([-66.9], [10.51]), crs=4326)
+    >>> sightings = gpd.GeoDataFrame({"location_precision_km": [0.0]},
+    ...     geometry=gpd.points_from_xy([-66.9], [10.51]), crs=4326)
     >>> result = location_uncertainty(facilities, sightings, 5.0, simulations=99, repeats=5,
     ...                               rng=0)
     >>> result.observed_within_min, result.observed_within_max
@@ -539,8 +563,8 @@ def location_uncertainty(
         raise ValueError(f"repeats should be a positive integer, got {repeats!r}")
     facility_geometries = _geometries(facilities, "facilities")
     lon, lat = sighting_coordinates(sightings)
-    facility_precision = _precision_km(facilities, "facilities")
-    sighting_precision = _precision_km(sightings, "sightings")
+    facility_precision = jitter_precision_km(facilities, "facilities")
+    sighting_precision = jitter_precision_km(sightings, "sightings")
     region = _boundary(model, boundary)
     generator = as_generator(rng)
     results = []

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from layers.registry import BY_NAME
-from layers.validation import load_bytes, parse_json_bytes
+from layers.validation import load_bytes, parse_json_bytes, read_limited
 
 
 def _layer_for(path: Path, data: bytes, explicit: str | None):
@@ -26,10 +26,9 @@ def validate(paths: list[str], layer_name: str | None = None) -> int:
     failures = 0
     for name in paths:
         path = Path(name)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            print(f"{name}: expected a readable file, found {error.strerror}")
+        data, problem = read_limited(path, name)  # regular files, size checked while reading
+        if problem is not None:
+            print(problem)
             failures += 1
             continue
         layer = _layer_for(path, data, layer_name)

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,7 @@ import numpy as np
 import shapely
 
 from layers.registry import BY_NAME, Layer
+from layers.schema import UNKNOWN_PRECISION_KM
 from layers.validation import (
     Problem,
     _short,
@@ -258,8 +260,23 @@ def _gpkg_features(data: bytes, file: str):
         problems.append(Problem(file, None, "crs", "longitude/latitude on WGS84",
                                 f"{frame.crs.to_string()}: reprojected", severity="warning"))
         frame = frame.to_crs(4326)
-    collection = json.loads(frame.to_json(na="drop", drop_id=True))
+    binary = [column for column in frame.columns if column != frame.geometry.name
+              and frame[column].map(_is_binary).any()]
+    for column in binary:
+        problems.append(Problem(file, None, str(column), "text, numbers or dates",
+                                "binary data (a BLOB column): the column was left out",
+                                severity="warning"))
+    frame = frame.drop(columns=binary)
+    try:
+        collection = json.loads(frame.to_json(na="drop", drop_id=True))
+    except (TypeError, ValueError, OverflowError) as error:
+        return None, problems + [Problem(file, None, None, "a GeoPackage of text, number and "
+                                         "date columns", _short(" ".join(str(error).split())))]
     return collection["features"], problems
+
+
+def _is_binary(value) -> bool:
+    return isinstance(value, bytes | bytearray | memoryview)
 
 
 READERS = {"geojson": _geojson_features, "csv": _csv_features, "gpkg": _gpkg_features}
@@ -333,7 +350,8 @@ def _point(feature) -> tuple[float, float] | None:
         return None
     coordinates = geometry.get("coordinates")
     if (isinstance(coordinates, list) and len(coordinates) >= 2
-            and all(isinstance(c, int | float) for c in coordinates[:2])):
+            and all(isinstance(c, int | float) and not isinstance(c, bool)
+                    for c in coordinates[:2])):
         return float(coordinates[0]), float(coordinates[1])
     return None
 
@@ -372,6 +390,59 @@ def _looks_projected(features) -> bool:
     return False
 
 
+# --------------------------------------------------------------------------- invisible text
+def invisible_characters(text: str) -> list[str]:
+    """The invisible format characters in ``text`` (Unicode category Cf), as U+XXXX.
+
+    These are the right-to-left and left-to-right overrides, embeddings and isolates
+    (U+202A-U+202E, U+2066-U+2069), the direction marks, the zero-width space, joiners
+    and no-break space (U+200B-U+200D, U+2060, U+FEFF), the soft hyphen and the like:
+    they make a name display as something else ("Coro<U+202E>gpj.exe" shows as
+    "Coroexe.jpg") or make two names that look the same differ.
+
+    >>> invisible_characters("Coro\u202eevil\u200b")
+    ['U+202E', 'U+200B']
+    """
+    return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) == "Cf"]
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without its :func:`invisible_characters`.
+
+    >>> strip_invisible("Co\u200bro")
+    'Coro'
+    """
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+def _visible_feature(feature, label: str, file: str) -> tuple[object, list[Problem]]:
+    """A copy of ``feature`` whose id and top-level text properties have their invisible
+    characters removed, with one warning per field changed (the input is not mutated)."""
+    if not isinstance(feature, dict):
+        return feature, []
+    problems, out = [], feature
+    properties = feature.get("properties")
+    if isinstance(properties, dict):
+        changed = {}
+        for key, value in properties.items():
+            if isinstance(value, str) and invisible_characters(value):
+                changed[key] = strip_invisible(value)
+                problems.append(_invisible_warning(file, label, key, value))
+        if changed:
+            out = {**out, "properties": {**properties, **changed}}
+    if isinstance(feature.get("id"), str) and invisible_characters(feature["id"]):
+        problems.append(_invisible_warning(file, label, "id", feature["id"]))
+        out = {**out, "id": strip_invisible(feature["id"])}
+    return out, problems
+
+
+def _invisible_warning(file, label, field, value) -> Problem:
+    found = invisible_characters(value)
+    return Problem(file, label, field, "text without invisible direction or zero-width "
+                   "characters", f"{', '.join(dict.fromkeys(found))} ({len(found)} in all): "
+                   "removed", severity="warning")
+
+
 # --------------------------------------------------------------------------- defaults
 def _slug(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -403,7 +474,7 @@ def _with_defaults(feature, index: int, layer: Layer, file: str, filled: dict) -
         "name": properties["id"],
         "category": {"facilities": "russian_asset", "sightings": "sighting"}.get(layer.name),
         "confidence": "rumored",
-        "location_precision_km": 0.0,
+        "location_precision_km": None,  # unknown: never 0 km ("exact")
         "description": "",
         "sources": [{"publisher": f"Uploaded file {file}", "title": file, "published": None,
                      "url": None, "quote": None}],
@@ -413,7 +484,8 @@ def _with_defaults(feature, index: int, layer: Layer, file: str, filled: dict) -
     if layer.name == "sightings":
         defaults["people"] = None
     for key, value in defaults.items():
-        if key in properties or (value is None and key != "people"):
+        if key in properties or (value is None and key not in ("people",
+                                                                "location_precision_km")):
             continue
         properties[key] = value
         filled.setdefault(key, value)
@@ -426,7 +498,9 @@ def _default_warnings(file: str, filled: dict) -> list[Problem]:
     notes = {
         "id": "ids made from the name or position",
         "confidence": "set to 'rumored' (unknown provenance)",
-        "location_precision_km": "set to 0 km (treated as exact: check this)",
+        "location_precision_km": "unknown (null): not treated as exact; the "
+                                 "location-uncertainty run moves such places within "
+                                 f"{UNKNOWN_PRECISION_KM:g} km",
         "sources": "the uploaded file is cited as the source",
     }
     return [Problem(file, None, key, "a value", f"nothing: {note}", severity="warning")
@@ -463,9 +537,12 @@ def read_bytes(data: bytes, file_name: str, layer: str | Layer | None = None, *,
     (['Coro'], ["mine.csv: line 3: field 'lat': expected a number, found 'x'"])
     """
     layer = BY_NAME[layer] if isinstance(layer, str) else layer
-    file = file_name
+    file = strip_invisible(file_name)  # the name shown in every message
+    named = [] if file == file_name else [_invisible_warning(file, None, "file name",
+                                                             file_name)]
     kind = detect_format(data, file_name)
     raw, problems = READERS[kind](data, file)
+    problems = named + list(problems)
     if raw is None:
         return ReadResult(file, features_to_frame([]), tuple(problems), format=kind)
     if not raw:
@@ -482,6 +559,14 @@ def read_bytes(data: bytes, file_name: str, layer: str | Layer | None = None, *,
                                 "with no CRS given"))
     if swap:  # only the points that look swapped: the others are left as they are
         raw = [_swap(f) if _looks_swapped(f) else f for f in raw]
+    visible = []
+    for index, feature in enumerate(raw):
+        label = feature.get("_line") if isinstance(feature, dict) else None
+        feature, found = _visible_feature(feature, label or feature_label(feature, index),
+                                          file)
+        visible.append(feature)
+        problems.extend(found)
+    raw = visible
     lines = {}
     prepared = []
     filled: dict = {}
@@ -495,7 +580,7 @@ def read_bytes(data: bytes, file_name: str, layer: str | Layer | None = None, *,
         prepared.append(feature)
     valid, feature_problems = validate_collection(
         {"type": "FeatureCollection", "features": prepared}, file, layer, repair=repair,
-        context={"upload": True})
+        context={"upload": True}, null_optional=True)
     # Name CSV rows by their line, not their position or the id given them by default.
     by_label = {f"#{i}": line for i, line in lines.items()}
     by_label.update({feature_label(prepared[i], i): line for i, line in lines.items()

@@ -70,6 +70,12 @@ Slug = Annotated[str, AfterValidator(_slug)]
 WebUrl = Annotated[str, AfterValidator(_web_url)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 Kilometres = Annotated[float, Field(ge=0, le=20_000), AfterValidator(_finite)]
+#: The location precision the location-uncertainty run assumes for a feature whose
+#: ``location_precision_km`` is null (unknown), in km: about a town and its surroundings,
+#: the precision of a place named only by its town, and larger than most stated precisions
+#: (the shipped data's median is 10 km). A fixed value, so one feature's precision never
+#: depends on the others in its file. Unknown is never treated as exact (0 km).
+UNKNOWN_PRECISION_KM = 25.0
 
 
 class Source(BaseModel):
@@ -94,7 +100,8 @@ class StoryProperties(BaseModel):
     name: NonEmpty
     category: NonEmpty
     confidence: Confidence
-    location_precision_km: Kilometres
+    #: null: unknown (not exact); see :data:`UNKNOWN_PRECISION_KM`.
+    location_precision_km: Kilometres | None
     location_method: NonEmpty | None = None
     date: PartialDate | None = None
     date_start: PartialDate | None = None

@@ -7,10 +7,12 @@ file is ever evaluated: files are parsed as JSON data only.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
 import stat
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -199,6 +201,42 @@ def _reject_constant(name: str):
     raise ValueError(f"the non-standard constant {name}")
 
 
+def _not_a_number(value) -> bool:
+    return isinstance(value, bool) or not isinstance(value, int | float)
+
+
+def non_number_coordinate(geometry):
+    """The first value in a geometry's coordinates that is not a JSON number, as a
+    one-element tuple (so ``None`` can be reported), else None. RFC 7946 positions hold
+    numbers only: ``"-66.9"``, ``true`` and ``null`` are refused, not converted.
+
+    >>> non_number_coordinate({"type": "Point", "coordinates": ["-66.9", "10.5"]})
+    ('-66.9',)
+    >>> non_number_coordinate({"type": "Point", "coordinates": [True, False]})
+    (True,)
+    >>> non_number_coordinate({"type": "Point", "coordinates": [-66.9, 10.5]}) is None
+    True
+    """
+    geometries, values = [geometry], []
+    while geometries or values:
+        if values:
+            item = values.pop()
+            if isinstance(item, list):
+                values.extend(reversed(item))
+            elif _not_a_number(item):
+                return (item,)
+            continue
+        current = geometries.pop()
+        if not isinstance(current, dict):
+            continue
+        if current.get("type") == "GeometryCollection":
+            parts = current.get("geometries")
+            geometries.extend(reversed(parts) if isinstance(parts, list) else [])
+        elif "coordinates" in current:
+            values.append(current["coordinates"])
+    return None
+
+
 def _coordinates_out_of_range(coordinates) -> tuple[float, float] | None:
     """The first position outside lon [-180, 180] / lat [-90, 90], if any."""
     stack = [coordinates]
@@ -252,7 +290,7 @@ def _plain(message: str) -> str:
 
 def validate_collection(
     obj, file: str, layer: Layer | None = None, *, repair: bool = False,
-    context: dict | None = None,
+    context: dict | None = None, null_optional: bool = False,
 ) -> tuple[list[dict], list[Problem]]:
     """Split a parsed GeoJSON object into valid features and problems.
 
@@ -269,6 +307,10 @@ def validate_collection(
     context : dict, optional
         Passed to the properties model; ``{"upload": True}`` waives the verbatim-quote
         requirement for analysts' own files.
+    null_optional : bool
+        An optional field (one that may be null) that fails validation loses its value,
+        not the feature: it is set to null, with a warning naming the feature and field.
+        Required fields and the geometry still reject the feature. Nothing is mutated.
     """
     if not isinstance(obj, dict) or obj.get("type") != "FeatureCollection":
         found = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
@@ -282,13 +324,14 @@ def validate_collection(
     valid, problems, seen_ids = [], [], {}
     for index, feature in enumerate(features):
         label = feature_label(feature, index)
-        feature_problems = _check_feature(feature, file, label, layer, repair, context)
+        feature_problems, feature = _check_feature(feature, file, label, layer, repair,
+                                                   context, null_optional)
         errors = [p for p in feature_problems if p.severity == "error"]
         problems.extend(feature_problems)
         if errors:
             continue
-        feature = _repaired(feature) if any(p.severity == "warning" for p in feature_problems) \
-            else feature
+        if any(p.severity == "warning" and p.field == "geometry" for p in feature_problems):
+            feature = _repaired(feature)
         fid = (feature.get("properties") or {}).get("id")
         if fid is not None:
             if fid in seen_ids:
@@ -300,25 +343,85 @@ def validate_collection(
     return valid, problems
 
 
-def _check_feature(feature, file, label, layer, repair, context=None) -> list[Problem]:
+def _allows_none(annotation) -> bool:
+    return annotation is None or type(None) in typing.get_args(annotation)
+
+
+def _nullable(model, loc: tuple) -> bool:
+    """Whether the property at ``loc`` (a pydantic error location) may be null: a field
+    such as ``people``, or a field of an item of a list, such as ``sources.0.url``."""
+    fields = getattr(model, "model_fields", {})
+    if not loc or loc[0] not in fields:
+        return False
+    annotation = fields[loc[0]].annotation
+    if len(loc) == 1:
+        return _allows_none(annotation)
+    if len(loc) == 3 and isinstance(loc[1], int) and typing.get_origin(annotation) is list:
+        (item,) = typing.get_args(annotation) or (None,)
+        return _nullable(item, loc[2:])
+    return False
+
+
+def _set_null(properties: dict, loc: tuple) -> dict:
+    """A copy of ``properties`` with the value at ``loc`` set to null."""
+    out = copy.deepcopy(properties)
+    target = out
+    for part in loc[:-1]:
+        target = target[part]
+    target[loc[-1]] = None
+    return out
+
+
+def _check_properties(properties, file, label, layer, context, null_optional):
+    """(problems, properties): the schema's problems, and the properties to keep (with the
+    optional values that failed set to null when ``null_optional``)."""
+    nulled = []
+    for _ in range(8):  # each round nulls at least one value; a feature has few fields
+        try:
+            layer.properties_model.model_validate(properties, context=context)
+        except pydantic.ValidationError as error:
+            fixable = [item for item in error.errors() if null_optional
+                       and _nullable(layer.properties_model, item["loc"])]
+            if not fixable:
+                return nulled + _pydantic_problems(file, label, error), properties
+            for item in fixable:
+                nulled.append(Problem(
+                    file, label, ".".join(map(str, item["loc"])),
+                    f"{_plain(item['msg'])} (an optional field: its value was removed, the "
+                    "feature kept)", _short(item.get("input")), severity="warning"))
+                properties = _set_null(properties, item["loc"])
+        else:
+            return nulled, properties
+    return nulled + [Problem(file, label, "properties", "fewer invalid fields",
+                             "too many")], properties
+
+
+def _check_feature(feature, file, label, layer, repair, context=None, null_optional=False):
+    """(problems, feature): the feature's problems, and the feature to keep."""
     if not isinstance(feature, dict):
-        return [Problem(file, label, None, "a GeoJSON Feature object", _short(feature))]
+        return [Problem(file, label, None, "a GeoJSON Feature object", _short(feature))], feature
     if feature.get("geometry") is None:
-        return [Problem(file, label, "geometry", "a geometry", "null or missing")]
+        return [Problem(file, label, "geometry", "a geometry", "null or missing")], feature
+    bad = non_number_coordinate(feature["geometry"])
+    if bad is not None:
+        kind = "null" if bad[0] is None else type(bad[0]).__name__
+        return [Problem(file, label, "geometry.coordinates",
+                        "numbers in every position (RFC 7946), e.g. [-66.9, 10.5]",
+                        f"{_short(bad[0])} ({kind})")], feature
     try:
         Feature.model_validate(feature)
     except pydantic.ValidationError as error:
-        return _pydantic_problems(file, label, error)[:3]
+        return _pydantic_problems(file, label, error)[:3], feature
     geometry = feature["geometry"]
     kind = geometry.get("type")
     if layer is not None and kind not in layer.geometry_types:
         return [Problem(file, label, "geometry.type",
-                        f"one of {', '.join(layer.geometry_types)}", _short(kind))]
+                        f"one of {', '.join(layer.geometry_types)}", _short(kind))], feature
     bad = _coordinates_out_of_range(geometry.get("coordinates", []))
     if bad is not None:
         return [Problem(file, label, "geometry.coordinates",
                         "longitude in [-180, 180] and latitude in [-90, 90]",
-                        f"({bad[0]:g}, {bad[1]:g})")]
+                        f"({bad[0]:g}, {bad[1]:g})")], feature
     problems = []
     shape = shapely.geometry.shape(geometry)
     if not shape.is_valid:
@@ -330,11 +433,12 @@ def _check_feature(feature, file, label, layer, repair, context=None) -> list[Pr
         if not isinstance(properties, dict):
             problems.append(Problem(file, label, "properties", "an object", _short(properties)))
         else:
-            try:
-                layer.properties_model.model_validate(properties, context=context)
-            except pydantic.ValidationError as error:
-                problems.extend(_pydantic_problems(file, label, error))
-    return problems
+            found, kept = _check_properties(properties, file, label, layer, context,
+                                            null_optional)
+            problems.extend(found)
+            if kept is not properties:
+                feature = {**feature, "properties": kept}
+    return problems, feature
 
 
 def _repaired(feature: dict) -> dict:

@@ -163,16 +163,21 @@ def test_radius_sweep_envelope_brackets_null_mean_and_matches_single_test():
     assert frame.observed_fraction[1] == single.observed_within / 6
 
 
-def test_location_uncertainty_reports_ranges_and_missing_precision_means_fixed():
+def test_location_uncertainty_reports_ranges_zero_means_fixed_and_unknown_is_not_exact():
     facilities = points([-66.9], [10.5], location_precision_km=[20.0])
     sightings = points([-66.9, -64.0], [10.62, 8.0])
     result = location_uncertainty(facilities, sightings, 15.0, simulations=99, repeats=20, rng=0)
     assert result.observed_within_min <= result.observed_within_max
     assert result.observed_within_min == 0 and result.observed_within_max == 1
     assert result.p_value_min <= result.p_value_max
-    fixed = location_uncertainty(points([-66.9], [10.5]), sightings, 15.0, simulations=99,
-                                 repeats=3, rng=0)
+    exact = points([-66.9, -64.0], [10.62, 8.0], location_precision_km=[0.0, 0.0])
+    fixed = location_uncertainty(points([-66.9], [10.5], location_precision_km=[0.0]), exact,
+                                 15.0, simulations=99, repeats=3, rng=0)
     assert fixed.observed_within_min == fixed.observed_within_max == 1
+    # No precision stated: unknown, moved within UNKNOWN_PRECISION_KM (25 km), not exact.
+    unknown = location_uncertainty(points([-66.9], [10.5]), sightings, 15.0, simulations=99,
+                                   repeats=20, rng=0)
+    assert unknown.observed_within_min == 0 and unknown.observed_within_max == 1
 
 
 def test_test_result_to_dict_has_stable_keys():

@@ -202,3 +202,52 @@ def test_the_sweep_envelope_from_chunked_counts_equals_numpys_quantiles(simulati
     for q in (0.025, 0.5, 0.975):
         assert np.array_equal(_quantile_from_histogram(histogram, q),
                               np.quantile(k_sim, q, axis=0))
+
+
+# (name, coordinates) of points whose coordinates are not numbers
+NOT_NUMBERS = [("strings", ["-66.9", "10.5"]), ("booleans", [True, False]),
+               ("null", None), ("null_inside", [None, 10.5]),
+               ("nested_wrong", [[-66.9, 10.5]]), ("object", {"lon": -66.9, "lat": 10.5})]
+
+
+@pytest.mark.parametrize("name, coordinates", NOT_NUMBERS, ids=[n for n, _ in NOT_NUMBERS])
+def test_coordinates_that_are_not_numbers_are_refused_naming_file_and_feature(
+        tmp_path, name, coordinates):
+    path = tmp_path / f"{name}.geojson"
+    path.write_text(fc(point([-66.9, 10.5], id="good"), point(coordinates, id="bad")))
+    done = run("proximity", "--sightings", path, "--facilities", FACILITIES)
+    assert done.returncode == 2 and done.stdout == ""
+    line = one_line(done)
+    assert line.startswith(f"error: {path}: feature 'bad': field 'geometry")
+
+
+def test_a_geopackage_blob_column_is_dropped_with_one_warning_line(tmp_path):
+    import sqlite3
+
+    import geopandas as gpd
+
+    path = tmp_path / "blob.gpkg"
+    gpd.GeoDataFrame({"id": ["s-1"]}, geometry=gpd.points_from_xy([-66.9], [10.5]),
+                     crs=4326).to_file(path, layer="sightings", SPATIAL_INDEX="NO")
+    with sqlite3.connect(path) as connection:
+        connection.execute("ALTER TABLE sightings ADD COLUMN photo BLOB")
+        connection.execute("UPDATE sightings SET photo = x'00ff00ff'")
+    done = run("proximity", "--sightings", path, "--facilities", FACILITIES)
+    assert done.returncode == 0, done.stderr
+    assert one_line(done).startswith(f"warning: {path}: field 'photo': ")
+    assert [s["id"] for s in json.loads(done.stdout)["sightings"]] == ["s-1"]
+
+
+def test_invisible_characters_in_names_become_a_warning_and_are_removed(tmp_path):
+    path = tmp_path / "names.geojson"
+    path.write_text(fc(point([-66.9, 10.5], id="s\u200b1", name="Coro\u202ehotel")))
+    done = run("proximity", "--sightings", path, "--facilities", FACILITIES)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"warning: {path}: ") for line in lines)
+    assert {"field 'id'", "field 'name'"} <= {part for line in lines
+                                              for part in line.split(": ")}
+    assert [s["id"] for s in json.loads(done.stdout)["sightings"]] == ["s1"]
+    assert "\u202e" not in done.stdout and "\u200b" not in done.stdout
+

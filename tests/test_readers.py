@@ -63,18 +63,8 @@ BAD_INPUTS = [
      "a.csv: field 'header': expected latitude and longitude columns"),
     ("csv_bad_number", "a.csv", b"name,lat,lon\nA,10.5,-66.9\nB,ten,-66\n",
      "a.csv: line 3: field 'lat': expected a number, found 'ten'"),
-    ("mistyped_property", "a.geojson", fc(point(-66.9, 10.5, id="x", people="many")),
-     "a.geojson: feature 'x': field 'people': expected a valid integer, found 'many'"),
-    ("javascript_url", "a.geojson", fc(point(-66.9, 10.5, id="x", sources=[
-        {"publisher": "P", "title": "T", "published": None, "url": "javascript:alert(1)",
-         "quote": None}])),
-     "a.geojson: feature 'x': field 'sources.0.url': expected an http(s) address or null"),
     ("broken_geopackage", "a.gpkg", b"SQLite format 3\x00 not really",
      "a.gpkg: expected a readable GeoPackage"),
-    ("impossible_date", "a.csv", b"name,lat,lon,date\nA,10.5,-66.9,2019-02-30\n",
-     "a.csv: line 2: field 'date': expected a real calendar date"),
-    ("huge_count", "a.geojson", fc(point(-66.9, 10.5, id="x", people=10**30)),
-     "a.geojson: feature 'x': field 'people': expected "),
     ("too_many_features", "a.csv",
      b"name,lat,lon\n" + b"A,10.5,-66.9\n" * (MAX_FEATURES + 1),
      f"a.csv: field 'features': expected at most {MAX_FEATURES:,} features, found "
@@ -85,6 +75,21 @@ BAD_INPUTS = [
                      "coordinates": [[-66.9, 10.5]] * (MAX_COORDINATES + 1)}}),
      f"a.geojson: field 'geometry.coordinates': expected at most {MAX_COORDINATES:,} "
      f"coordinate positions in the file, found {MAX_COORDINATES + 1:,}"),
+    ("string_coordinates", "a.geojson", fc(point("-66.9", "10.5", id="x")),
+     "a.geojson: feature 'x': field 'geometry.coordinates': expected numbers in every "
+     "position (RFC 7946), e.g. [-66.9, 10.5], found '-66.9' (str)"),
+    ("boolean_coordinates", "a.geojson", fc(point(True, False, id="x")),
+     "a.geojson: feature 'x': field 'geometry.coordinates': expected numbers in every "
+     "position (RFC 7946), e.g. [-66.9, 10.5], found True (bool)"),
+    ("null_coordinate", "a.geojson", fc(point(None, 10.5, id="x")),
+     "a.geojson: feature 'x': field 'geometry.coordinates': expected numbers in every "
+     "position (RFC 7946), e.g. [-66.9, 10.5], found None (null)"),
+    ("nested_wrong", "a.geojson", fc(point([-66.9, 10.5], [10.5], id="x")),
+     "a.geojson: feature 'x': field 'geometry.coordinates': expected coordinates of a "
+     "valid geometry"),
+    ("object_in_coordinates", "a.geojson", fc(point({"lon": -66.9}, 10.5, id="x")),
+     "a.geojson: feature 'x': field 'geometry.coordinates': expected numbers in every "
+     "position (RFC 7946), e.g. [-66.9, 10.5], found {'lon': -66.9} (dict)"),
 ]
 
 
@@ -109,10 +114,117 @@ def test_missing_optional_fields_get_defaults_with_a_warning_each():
     row = result.frame.iloc[0]
     assert row["id"] == "upload-coro-hotel"
     assert row["confidence"] == "rumored" and row["category"] == "sighting"
-    assert row["location_precision_km"] == 0
+    assert row["location_precision_km"] is None  # unknown, never 0 km ("exact")
     assert row["sources"][0]["publisher"] == "Uploaded file m.csv"
     assert {p.field for p in result.warnings} == {"id", "confidence", "location_precision_km",
                                                   "sources"}
+
+
+# (name, file name, content, field nulled, expected start of the warning)
+OPTIONAL_FIELD_FAILS = [
+    ("javascript_url", "a.geojson", fc(point(-66.9, 10.5, id="x", sources=[
+        {"publisher": "P", "title": "T", "published": None, "url": "javascript:alert(1)",
+         "quote": None}])), "sources.0.url",
+     "warning: a.geojson: feature 'x': field 'sources.0.url': expected an http(s) address "
+     "or null (an optional field: its value was removed, the feature kept), found "
+     "'javascript:alert(1)'"),
+    ("mistyped_count", "a.geojson", fc(point(-66.9, 10.5, id="x", people="many")), "people",
+     "warning: a.geojson: feature 'x': field 'people': expected a valid integer"),
+    ("huge_count", "a.geojson", fc(point(-66.9, 10.5, id="x", people=10**30)), "people",
+     "warning: a.geojson: feature 'x': field 'people': expected "),
+    ("impossible_date", "a.csv", b"name,lat,lon,date\nA,10.5,-66.9,2019-02-30\n", "date",
+     "warning: a.csv: line 2: field 'date': expected a real calendar date"),
+    ("negative_precision", "a.geojson",
+     fc(point(-66.9, 10.5, id="x", location_precision_km=-3)), "location_precision_km",
+     "warning: a.geojson: feature 'x': field 'location_precision_km': expected "),
+]
+
+
+@pytest.mark.parametrize("name,file_name,content,field,warning", OPTIONAL_FIELD_FAILS,
+                         ids=[row[0] for row in OPTIONAL_FIELD_FAILS])
+def test_an_optional_field_that_fails_loses_its_value_not_the_feature(name, file_name,
+                                                                       content, field,
+                                                                       warning):
+    result = read_bytes(content, file_name, "sightings")
+    assert result.errors == ()
+    assert len(result.frame) == 1  # the feature, its geometry and other fields kept
+    assert any(str(p).startswith(warning) for p in result.warnings), result.warnings
+    kept = result.features[0]["properties"]
+    if "." in field:
+        top, index, sub = field.split(".")
+        assert kept[top][int(index)][sub] is None
+        assert kept[top][int(index)]["publisher"] == "P"
+    else:
+        assert kept[field] is None
+    assert "javascript:" not in result.to_geojson()
+
+
+def test_a_required_field_that_fails_still_refuses_the_feature():
+    result = read_bytes(fc(point(-66.9, 10.5, id="x", confidence="sure", url="x"),
+                           point(-66.8, 10.5, id="y")), "r.geojson", "sightings")
+    assert [str(p) for p in result.errors] == [
+        "r.geojson: feature 'x': field 'confidence': expected 'confirmed', 'reported', "
+        "'rumored' or 'background', found 'sure'"]
+    assert list(result.frame["id"]) == ["y"]
+
+
+def test_validated_geojson_holds_numbers_only():
+    result = read_bytes(fc(point("-66.9", "10.5", id="s"), point(-66.9, 10.5, id="n")),
+                        "c.geojson", "sightings")
+    assert list(result.frame["id"]) == ["n"]
+    written = json.loads(result.to_geojson())
+    for feature in written["features"]:
+        assert all(type(v) in (int, float) for v in feature["geometry"]["coordinates"])
+
+
+@pytest.mark.parametrize("text", ["Coro\u202ehotel", "Co\u200bro", "\u2066Coro\u2069",
+                                  "Coro\ufeff", "Coro\u200f"])
+def test_invisible_direction_and_zero_width_characters_are_stripped_with_a_warning(text):
+    result = read_bytes(fc(point(-66.9, 10.5, id="coro", name=text)), "n.geojson",
+                        "sightings")
+    assert result.errors == ()
+    assert result.frame["name"][0] == "Coro" + ("hotel" if "hotel" in text else "")
+    warning = next(p for p in result.warnings if p.field == "name")
+    assert str(warning).startswith("warning: n.geojson: feature 'coro': field 'name': "
+                                   "expected text without invisible direction or zero-width "
+                                   "characters, found U+")
+
+
+def test_invisible_characters_in_ids_and_file_names_are_stripped_too():
+    result = read_bytes(b"id,lat,lon\nco\xe2\x80\x8bro,10.5,-66.9\n",
+                        "evil\u202egpj.csv", None)
+    assert result.file == "evilgpj.csv"
+    assert list(result.frame["id"]) == ["coro"]
+    fields = {p.field for p in result.warnings}
+    assert {"file name", "id"} <= fields
+    assert all("\u202e" not in str(p) for p in result.problems)
+
+
+def gpkg_with_blob(path: Path) -> bytes:
+    import sqlite3
+
+    frame = gpd.GeoDataFrame({"id": ["a", "b"], "name": ["A", "B"]},
+                             geometry=gpd.points_from_xy([-66.9, -66.8], [10.5, 10.5]),
+                             crs=4326)
+    # No R-tree: its triggers call SpatiaLite functions that plain sqlite3 lacks.
+    frame.to_file(path, layer="sightings", SPATIAL_INDEX="NO")
+    with sqlite3.connect(path) as connection:
+        connection.execute("ALTER TABLE sightings ADD COLUMN photo BLOB")
+        connection.execute("UPDATE sightings SET photo = x'89504e470d0a1a0a'")
+    return path.read_bytes()
+
+
+def test_a_geopackage_blob_column_is_dropped_with_a_warning(tmp_path):
+    data = gpkg_with_blob(tmp_path / "blob.gpkg")
+    for layer in ("sightings", None):  # the app's upload and the command line
+        result = read_bytes(data, "blob.gpkg", layer)
+        assert result.errors == ()
+        assert sorted(result.frame["id"]) == ["a", "b"]
+        assert "photo" not in result.frame.columns
+        assert any(str(p).startswith("warning: blob.gpkg: field 'photo': expected text, "
+                                     "numbers or dates, found binary data")
+                   for p in result.warnings)
+        json.loads(result.to_geojson())
 
 
 @pytest.mark.parametrize("header", [("lat", "lon"), ("Latitude", "Longitude"), ("y", "x"),
