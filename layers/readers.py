@@ -100,7 +100,7 @@ def detect_format(data: bytes, file_name: str) -> str:
 # --------------------------------------------------------------------------- formats
 def _geojson_features(data: bytes, file: str):
     obj, problems = parse_json_bytes(data, file)
-    if obj is None:
+    if problems:  # (a file holding JSON null parses to None without a problem)
         return None, problems
     if not isinstance(obj, dict) or obj.get("type") != "FeatureCollection":
         found = obj.get("type") if isinstance(obj, dict) else type(obj).__name__

@@ -469,7 +469,7 @@ def load_bytes(data: bytes, file: str, layer: Layer | None = None, *,
     """Parse and validate GeoJSON ``data``; see :func:`validate_collection`."""
     obj, problems = parse_json_bytes(data, file)
     features: list[dict] = []
-    if obj is not None:
+    if not problems:  # JSON null parses to None: validate_collection names it
         features, problems = validate_collection(obj, file, layer, repair=repair)
     name = layer.name if layer else file
     return LoadResult(name, file, features_to_frame(features), tuple(problems))

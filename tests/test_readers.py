@@ -75,6 +75,8 @@ BAD_INPUTS = [
                      "coordinates": [[-66.9, 10.5]] * (MAX_COORDINATES + 1)}}),
      f"a.geojson: field 'geometry.coordinates': expected at most {MAX_COORDINATES:,} "
      f"coordinate positions in the file, found {MAX_COORDINATES + 1:,}"),
+    ("json_null", "a.geojson", b"null",  # found by the fuzz test: once read as no features
+     "a.geojson: field 'type': expected a GeoJSON FeatureCollection, found 'NoneType'"),
     ("string_coordinates", "a.geojson", fc(point("-66.9", "10.5", id="x")),
      "a.geojson: feature 'x': field 'geometry.coordinates': expected numbers in every "
      "position (RFC 7946), e.g. [-66.9, 10.5], found '-66.9' (str)"),
