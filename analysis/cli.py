@@ -28,7 +28,9 @@ from .proximity import proximity_table, shared_points
 from .report import DataDescription, methodology_markdown, proximity_csv, proximity_markdown
 from .robustness import ROBUSTNESS_RADII_KM, robustness, single_radius_spread
 from .settings import (
+    MAP_RADIUS_KM,
     MAX_DRAWS,
+    MAX_RADIUS_KM,
     REPO_ROOT,
     SETTINGS,
     check_count,
@@ -435,7 +437,8 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     reader = FileReader(swap=args.swap_lat_lon)
     try:
-        args.radius_km = check_radius_km(args.radius_km, "--radius-km")
+        high = MAP_RADIUS_KM[1] if args.command == "figure" else MAX_RADIUS_KM
+        args.radius_km = check_radius_km(args.radius_km, "--radius-km", high)
         output = COMMANDS[args.command](args, reader)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -60,6 +60,9 @@ MAX_DRAWS = 10_000_000
 #: Half the Earth's meridian circumference on the WGS84 ellipsoid, in km: no two places are
 #: further apart along the surface, so a larger radius means nothing.
 MAX_RADIUS_KM = 20_003.93
+#: The map's radius slider and the figures drawn from the map: 1 to 300 km (the figure
+#: command allows 0, no rings). Wider rings than this do not fit a map of Venezuela.
+MAP_RADIUS_KM: tuple[int, int] = (1, 300)
 #: The location precision assumed in the location-uncertainty run for a feature that states
 #: none (``location_precision_km`` missing or null); defined with the schema
 #: (``layers.schema.UNKNOWN_PRECISION_KM``, which says why). See :data:`UNKNOWN_PRECISION_RULE`.
@@ -88,8 +91,9 @@ def check_count(name: str, value: int, option: str | None = None) -> int:
     return value
 
 
-def check_radius_km(value, option: str = "radius_km") -> float:
-    """``value`` as a float when it is a radius the Earth allows (0 to :data:`MAX_RADIUS_KM`).
+def check_radius_km(value, option: str = "radius_km", high: float = MAX_RADIUS_KM) -> float:
+    """``value`` as a float when it is a radius the Earth allows (0 to :data:`MAX_RADIUS_KM`,
+    or to ``high``: the figures stop at the map's :data:`MAP_RADIUS_KM`).
 
     One rule for the app and the command line.
 
@@ -105,9 +109,11 @@ def check_radius_km(value, option: str = "radius_km") -> float:
         radius = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{option} should be a number of km, got {value!r}") from None
-    if not (math.isfinite(radius) and 0 <= radius <= MAX_RADIUS_KM):
-        raise ValueError(f"{option} should be between 0 and {MAX_RADIUS_KM:,} km (half the "
-                         f"Earth's circumference), got {radius:g}")
+    if not (math.isfinite(radius) and 0 <= radius <= high):
+        why = "half the Earth's circumference" if high == MAX_RADIUS_KM else \
+            "the map's largest radius"
+        raise ValueError(f"{option} should be between 0 and {high:,} km ({why}), "
+                         f"got {radius:g}")
     return radius
 
 

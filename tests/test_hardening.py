@@ -133,7 +133,9 @@ def test_a_file_at_the_byte_limit_is_read(tmp_path):
     (("proximity", "--radius-km", "-1"), "--radius-km should be between 0 and 20,003.93 km"),
     (("proximity", "--radius-km", "nan"), "--radius-km should be between 0 and 20,003.93 km"),
     (("figure", "--radius-km", "1e9", "-o", "never.png"),
-     "--radius-km should be between 0 and 20,003.93 km"),
+     "--radius-km should be between 0 and 300 km (the map's largest radius)"),
+    (("figure", "--radius-km", "5000", "-o", "never.png"),
+     "--radius-km should be between 0 and 300 km (the map's largest radius)"),
 ])
 def test_counts_and_radii_out_of_bounds_give_one_line_and_exit_2(args, option, tmp_path):
     done = run(*args, cwd=tmp_path)
@@ -142,11 +144,12 @@ def test_counts_and_radii_out_of_bounds_give_one_line_and_exit_2(args, option, t
     assert not (tmp_path / "never.png").exists()
 
 
-def test_the_app_and_the_command_share_the_simulation_bounds():
-    from analysis.settings import BOUNDS
-    from ui.settings import INT_RANGES
+def test_the_app_and_the_command_share_the_simulation_and_radius_bounds():
+    from analysis.settings import BOUNDS, MAP_RADIUS_KM
+    from ui.settings import INT_RANGES, RADIUS_MAX_KM, RADIUS_MIN_KM
 
     assert INT_RANGES["simulations"] is BOUNDS["simulations"]
+    assert (RADIUS_MIN_KM, RADIUS_MAX_KM) == MAP_RADIUS_KM
 
 
 def test_the_uploader_caption_and_reader_state_one_byte_limit():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.settings import BOUNDS
+from analysis.settings import BOUNDS, MAP_RADIUS_KM
 from analysis.settings import default as analysis_default
 
 
@@ -55,7 +55,7 @@ SETTINGS = {
     )
 }
 
-RADIUS_MIN_KM, RADIUS_MAX_KM = 1, 300
+RADIUS_MIN_KM, RADIUS_MAX_KM = MAP_RADIUS_KM
 #: Bounds of the Analysis page's number inputs (and of the same URL values on the Map page).
 INT_RANGES = {"simulations": BOUNDS["simulations"], "seed": (0, 2**31 - 1), "r_min": (1, 300),
               "r_max": (1, 300)}
