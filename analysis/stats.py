@@ -38,7 +38,7 @@ from .io import union_boundary
 from .nearest import GeodesicIndex
 from .nulls import NullModel, get_null_model
 from .prepare import Progress, _geometries, _notify, facility_index, sighting_coordinates
-from .settings import UNKNOWN_PRECISION_KM
+from .settings import UNKNOWN_PRECISION_KM, check_radius_km
 from .wording import count_of, format_p, p_equals, plural
 
 CHUNK_SIMULATIONS = 1_000
@@ -333,8 +333,10 @@ def proximity_test(
 
 
 def _check_radius_value(radius_km) -> None:
-    if not (isinstance(radius_km, int | float) and math.isfinite(radius_km) and radius_km >= 0):
-        raise ValueError(f"radius_km should be a finite number >= 0, got {radius_km!r}")
+    """One rule for the app and the command line: :func:`analysis.settings.check_radius_km`."""
+    if isinstance(radius_km, bool) or not isinstance(radius_km, int | float | np.number):
+        raise ValueError(f"radius_km should be a number of km, got {radius_km!r}")
+    check_radius_km(radius_km)
 
 
 @dataclass(frozen=True, eq=False)

@@ -254,3 +254,16 @@ def test_invisible_characters_in_names_become_a_warning_and_are_removed(tmp_path
     assert [s["id"] for s in json.loads(done.stdout)["sightings"]] == ["s1"]
     assert "\u202e" not in done.stdout and "\u200b" not in done.stdout
 
+
+
+def test_the_analysis_the_app_calls_refuses_radii_by_the_same_rule():
+    import geopandas as gpd
+
+    from analysis.stats import simulate_null
+
+    simulated = simulate_null(gpd.GeoSeries.from_xy([-66.9], [10.5], crs=4326),
+                              gpd.GeoSeries.from_xy([-66.9], [10.6], crs=4326),
+                              simulations=99, rng=0)
+    assert simulated.evaluate(20_003.93).observed_within == 1
+    with pytest.raises(ValueError, match=r"^radius_km should be between 0 and 20,003.93 km"):
+        simulated.evaluate(1e9)
