@@ -52,10 +52,11 @@ def read_features(path, *, name: str | None = None, swap: bool = False) -> Featu
     path the user did not type). ``swap`` exchanges latitude and longitude of the points
     that look swapped, as the app's upload checkbox does.
     """
-    from layers.readers import read_bytes
+    from layers.readers import read_bytes, strip_invisible
     from layers.validation import read_limited
 
-    name = str(path) if name is None else name
+    # Invisible direction characters are taken out of the name in every message.
+    name = strip_invisible(str(path) if name is None else name)
     data, problem = read_limited(Path(path), name)  # regular files only, size while reading
     if problem is not None:
         raise InputError(name, str(problem).removeprefix(f"{name}: "))
