@@ -18,11 +18,12 @@ HOSTILE_FILE_NAME = "<img src=x onerror=window.__pwned='file_name'>.geojson"
 
 def _hostile_upload() -> bytes:
     collection = hostile_sightings_geojson()
-    for feature in collection["features"]:  # javascript: addresses are rejected on upload
+    for feature in collection["features"]:
         for source in feature["properties"]["sources"]:
             source["url"] = None
+    # A javascript: address loses its value (null, with a warning), not the feature.
     bad = json.loads(json.dumps(collection["features"][0]))
-    bad["properties"]["id"] = "hostile-rejected"
+    bad["properties"]["id"] = "hostile-url-dropped"
     bad["properties"]["sources"][0]["url"] = "javascript:window.__pwned='url'"
     collection["features"].append(bad)
     return json.dumps(collection).encode()
@@ -52,7 +53,7 @@ def test_hostile_upload_is_shown_literally_and_never_runs(page, app_url, artifac
     button.wait_for()
     page.wait_for_selector('[data-test-script-state="notRunning"]', state="attached")
     page.screenshot(path=str(artifacts / "hostile-upload.png"), full_page=True)
-    kept = len(PAYLOADS) + 1  # one per payload and the long text; the javascript: one rejected
+    kept = len(PAYLOADS) + 2  # one per payload, the long text, the one whose url is dropped
     assert f"Use these {kept} sightings" in button.inner_text()
     button.click()
     page.get_by_text("Added. The map and the analysis now use your sightings.").wait_for()
