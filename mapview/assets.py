@@ -5,6 +5,7 @@ The files come from the XStatic packages (pinned in requirements.txt) and are co
 (``server.enableStaticServing`` in ``.streamlit/config.toml``). The map iframe is
 same-origin with the app, so it loads them from there.
 
+The live map's basemap (:mod:`mapview.basemap`) is written to ``static/basemap/`` too.
 ``python -m mapview.assets`` copies them (``make run`` and ``make test`` do this).
 """
 
@@ -16,15 +17,19 @@ from pathlib import Path
 import xstatic.pkg.jquery as xjquery
 import xstatic.pkg.leaflet as xleaflet
 
+from mapview.basemap import live_url, write_live_basemap
+
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
 VENDOR = STATIC / "vendor"
+BASEMAP = STATIC / "basemap"
 URL_PREFIX = "/app/static"
 
 #: (name, url) pairs in load order, replacing folium's CDN defaults.
 JS = [
     ("leaflet", f"{URL_PREFIX}/vendor/leaflet/leaflet.js"),
     ("jquery", f"{URL_PREFIX}/vendor/jquery/jquery.min.js"),
+    ("footprint", f"{URL_PREFIX}/footprint-map.js"),
 ]
 CSS = [
     ("leaflet_css", f"{URL_PREFIX}/vendor/leaflet/leaflet.css"),
@@ -47,11 +52,14 @@ def install_assets(target: Path = VENDOR) -> list[Path]:
         destination.parent.mkdir(parents=True, exist_ok=True)
         if not destination.exists() or destination.stat().st_size != source.stat().st_size:
             shutil.copyfile(source, destination)
-    return list(copies.values())
+    return [*copies.values(), write_live_basemap(BASEMAP)]
 
 
 def assets_installed(target: Path = VENDOR) -> bool:
-    return (target / "leaflet/leaflet.js").exists() and (target / "jquery/jquery.min.js").exists()
+    """Vendored scripts present, and the live basemap of the current data."""
+    return ((target / "leaflet/leaflet.js").exists()
+            and (target / "jquery/jquery.min.js").exists()
+            and (STATIC / live_url("").lstrip("/")).exists())
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from analysis.io import counted_sightings
 from layers.dates import overlaps
 from layers.registry import BY_NAME, PALETTE, Layer
 from mapview import assets, jinja_cache
+from mapview.basemap import live_url
 from mapview.lru import MISSING, BoundedLRU
 from mapview.safe import escape_text, safe_link
 
@@ -48,7 +49,8 @@ HIGHLIGHT_COLOR = PALETTE["black"]
 #: Popups scroll rather than outgrow the map, and keep clear of the legend (bottom right)
 #: when the map pans to show them.
 POPUP_OPTIONS = {"max_width": 360, "max_height": 300,
-                 "auto_pan_padding_top_left": [12, 12],
+                 # below the zoom and reset buttons (top left), so the title shows
+                 "auto_pan_padding_top_left": [12, 104],
                  "auto_pan_padding_bottom_right": [24, 200]}
 
 #: Web basemaps: opt-in only, each tells a third party which area is viewed.
@@ -65,7 +67,7 @@ WEB_BASEMAPS = {
         "attr": "Imagery &copy; Esri, Maxar, Earthstar Geographics",
     },
 }
-BASEMAP_LABELS = {"offline": "Offline (Natural Earth, no network)",
+BASEMAP_LABELS = {"offline": "Offline (Natural Earth, GSHHG, GeoNames; no network)",
                   **{k: v["label"] for k, v in WEB_BASEMAPS.items()}}
 
 
@@ -123,6 +125,27 @@ class HtmlControl(MacroElement):
         self.css_class = css_class
 
 
+class MapBehaviour(MacroElement):
+    """Starts ``static/footprint-map.js`` on the map: the offline basemap and its labels
+    (fetched from this server), wheel zoom only once the map is clicked or focused, the
+    "Reset view" control, the small-buffer hint and the distance label kept inside."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if (window.FP && window.FP.init) {
+            window.FP.init({{ this._parent.get_name() }}, {{ this.options|tojson }});
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, basemap_url: str | None, bounds):
+        super().__init__()
+        self._name = "MapBehaviour"
+        self.options = {"basemapUrl": basemap_url, "bounds": bounds}
+
+
 class ViewMemory(MacroElement):
     """Keeps, inside the map's page, what the user did with the map across reruns.
 
@@ -143,15 +166,19 @@ class ViewMemory(MacroElement):
             if (!map) { return; }
             var state = window.fpViewState = window.fpViewState ||
                 {hidden: {}, popup: null, reopened: false, listening: false};
+            var story = {{ this.story|tojson }}, hidden = {{ this.hidden|tojson }};
             function key(name) { return /^Buffers/.test(name) ? "buffers" : name; }
+            // Story layers follow the sidebar (FP.syncLayers); the others are remembered here.
             control._layers.forEach(function (o) {
-                if (o.overlay && state.hidden[key(o.name)] && map.hasLayer(o.layer)) {
+                if (o.overlay && story.indexOf(o.name) < 0 && state.hidden[key(o.name)]
+                        && map.hasLayer(o.layer)) {
                     map.removeLayer(o.layer);
                 }
             });
+            if (window.FP && window.FP.syncLayers) { window.FP.syncLayers(control, story, hidden); }
             L.DomEvent.on(control.getContainer(), "change", function () {
                 control._layers.forEach(function (o) {
-                    if (!o.overlay) { return; }
+                    if (!o.overlay || story.indexOf(o.name) >= 0) { return; }
                     if (map.hasLayer(o.layer)) { delete state.hidden[key(o.name)]; }
                     else { state.hidden[key(o.name)] = true; }
                 });
@@ -200,17 +227,38 @@ class ViewMemory(MacroElement):
         """
     )
 
-    def __init__(self):
+    def __init__(self, story: list[str] = (), hidden: list[str] = ()):
         super().__init__()
         self._name = "ViewMemory"
+        self.story = list(story)
+        self.hidden = list(hidden)
         self.popup_options = {**{camelize(k): v for k, v in POPUP_OPTIONS.items()},
                               "autoPan": False}
 
 
-def layer_control() -> folium.LayerControl:
-    """The layer switcher, remembering unticked overlays and the open popup (ViewMemory)."""
+STORY_LAYERS = ("orinoco_mining_arc", "flights", "facilities", "sightings")
+
+
+def story_group_name(name: str) -> str:
+    """The name a story layer has in the map's layer switcher."""
+    return escape_text(BY_NAME[name].legend_label)
+
+
+def story_layer_of(group_name: str) -> str | None:
+    """The story layer whose switcher entry is ``group_name`` (None: not a story layer)."""
+    return next((name for name in STORY_LAYERS if story_group_name(name) == group_name), None)
+
+
+def layer_control(state: MapState | None = None) -> folium.LayerControl:
+    """The layer switcher, remembering unticked overlays and the open popup (ViewMemory).
+    With ``state``, the story layers in it follow ``state.visible_layers`` (drawn by
+    :func:`dynamic_groups` with ``every_story_layer=True``) and a tick in the switcher is
+    returned to the app as streamlit-folium's ``selected_layers``."""
     control = folium.LayerControl(collapsed=True)
-    ViewMemory().add_to(control)
+    story = [story_group_name(name) for name in STORY_LAYERS] if state is not None else []
+    hidden = [story_group_name(name) for name in STORY_LAYERS
+              if state is not None and name not in state.visible_layers]
+    ViewMemory(story, hidden).add_to(control)
     return stable_ids(control, "fplc")
 
 
@@ -487,8 +535,8 @@ def legend_html(frames=None) -> str:
         rows.insert(len(rows) - 3, '<div class="fp-row"><span class="fp-swatch" style="'
                     f'background:#fff;border:2.5px solid {PALETTE["sky_blue"]}"></span>'
                     f"Not in the test by default ({escape_text(', '.join(reasons))})</div>")
-    rows.append('<div class="fp-legend-credit">Map data: Natural Earth; GeoNames; '
-                'airportsdata. Sources: Meduza; The Moscow Times.</div>')
+    rows.append('<div class="fp-legend-credit">Map data: Natural Earth; GSHHG (Wessel &amp; '
+                'Smith); GeoNames; airportsdata. Sources: Meduza; The Moscow Times.</div>')
     return ("<details open><summary><b>Legend</b></summary>" + "".join(rows)
             + "</details>")
 
@@ -510,7 +558,7 @@ def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
     """The static part of the map. Deterministic: same arguments, same HTML."""
     m = folium.Map(location=CENTRE, zoom_start=zoom, tiles=None, control_scale=True,
                    min_zoom=3, max_bounds=False, zoom_control=overlay is None,
-                   zoom_snap=0.25, zoom_delta=0.5,
+                   zoom_snap=0.25, zoom_delta=0.5, scroll_wheel_zoom=False,
                    height=height_px or "100%")
     # Leaflet and jQuery from this machine; no Bootstrap or Font Awesome (unused).
     m.default_js = list(assets.JS)
@@ -519,13 +567,12 @@ def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
         spec = WEB_BASEMAPS[basemap]
         folium.TileLayer(tiles=spec["tiles"], attr=spec["attr"], name=spec["label"],
                          max_zoom=18).add_to(m)
-    else:
-        _outline(frames.get("basemap_countries"), "Countries",
-                 {"color": "#b9b4aa", "weight": 0.8, "fillColor": "#f2f0eb",
-                  "fillOpacity": 1}).add_to(m)
-    _outline(frames.get("venezuela"), "Venezuela",
-             {"color": "#6d6a63", "weight": 1.6, "fillColor": "#fcfbf8",
-              "fillOpacity": 0 if basemap in WEB_BASEMAPS else 1}).add_to(m)
+        _outline(frames.get("venezuela"), "Venezuela",
+                 {"color": "#6d6a63", "weight": 1.6, "fillOpacity": 0}).add_to(m)
+    # The offline basemap (land, water, states, rivers, labels) is fetched by the map's
+    # script from this server: not part of this HTML, so not resent on every rerun.
+    MapBehaviour(None if basemap in WEB_BASEMAPS else live_url(assets.URL_PREFIX),
+                 None if overlay is not None else VENEZUELA_BOUNDS).add_to(m)
     HtmlControl(legend_html(frames), "bottomright", "fp-legend").add_to(m)
     if overlay is not None:
         title = f"<h3>{escape_text(overlay.title)}</h3>"
@@ -594,7 +641,7 @@ def buffer_group(frame: gpd.GeoDataFrame, radius_km: float, around: str) -> foli
                          lambda: _buffer_features(frame, float(radius_km)),
                          weight=97 * (len(frame) + 1))
     if features:
-        _geojson(features, "buffers", weight=1.5, fill_opacity=0.10, dash="6 4",
+        _geojson(features, "buffers", weight=2, fill_opacity=0.12, dash="6 4",
                  popups=False).add_to(group)
     return group
 
@@ -607,7 +654,8 @@ def _buffer_features(frame: gpd.GeoDataFrame, radius_km: float) -> list[dict]:
             continue
         area = geodesic_buffer(geometry, radius_km, vertices=96)
         features.append({"type": "Feature", "geometry": _mapping(area),
-                         "properties": {"fp_color": BUFFER_COLOR}})
+                         "properties": {"fp_color": BUFFER_COLOR,
+                                        "fp_buffer_km": round(float(radius_km), 3)}})
     return features
 
 
@@ -643,9 +691,15 @@ def highlight_group(sightings, facilities, selected_id: str, nearest: dict | Non
 
 
 def dynamic_groups(frames: dict[str, gpd.GeoDataFrame], state: MapState,
-                   nearest_by_sighting: dict | None = None) -> list[folium.FeatureGroup]:
-    """Everything that changes with the user's choices, as FeatureGroups."""
-    shown = {name: frames[name] for name in state.visible_layers if name in frames}
+                   nearest_by_sighting: dict | None = None,
+                   every_story_layer: bool = False) -> list[folium.FeatureGroup]:
+    """Everything that changes with the user's choices, as FeatureGroups.
+
+    ``every_story_layer`` draws the unticked story layers too, for the layer switcher of
+    :func:`layer_control` (``state``) to hide them and offer them."""
+    wanted = [*state.visible_layers, *(n for n in STORY_LAYERS if n not in state.visible_layers
+                                       and every_story_layer)]
+    shown = {name: frames[name] for name in wanted if name in frames}
     for name in ("sightings", "flights"):
         if name in shown:
             shown[name] = filter_by_date(shown[name], state.date_start, state.date_end)
@@ -653,7 +707,7 @@ def dynamic_groups(frames: dict[str, gpd.GeoDataFrame], state: MapState,
     rings = []
     if state.precision_rings:
         for name in ("facilities", "sightings"):
-            if name in shown:
+            if name in shown and name in state.visible_layers:
                 rings.extend(_precision_rings(shown[name], "#555555"))
     if rings:
         # One group of its own, so the layer switcher can hide the rings.

@@ -12,8 +12,10 @@ from ui.layout import HEADLINE_KEY, TITLE_KEY, fill_frame
 from ui.present import EMPTY_LINE, highlight_selected, names_of, proximity_frame, sighting_at
 from ui.settings import SETTINGS, url_int, url_radius
 from ui.state import current
+from ui.view import MAP_KEY, initial_view, layers_from_switcher, record_view
 
 choices = current()
+view = initial_view()  # ?view=lat,lon,zoom when the session started
 state = choices.map_state
 frames = working_frames()
 proximity = compute.proximity(state)
@@ -51,15 +53,24 @@ else:
     map_column, side = st.columns([5, 3], gap="medium")
 
 
-def select_clicked_sighting():
-    """Select the clicked sighting in the sidebar. A callback runs before the rerun draws
-    the sidebar, so it may set the selectbox's state (after the widget exists it may not)."""
-    returned = st.session_state.get("footprint-map") or {}
+def on_map_change():
+    """What the user did on the map, passed to the sidebar and the URL: a clicked sighting
+    is selected, the story layers ticked in the map's switcher become the sidebar's, and
+    the view goes into ``?view=``. A callback runs before the rerun draws the sidebar, so it
+    may set the widgets' state (after a widget exists it may not)."""
+    returned = st.session_state.get(MAP_KEY) or {}
     clicked = returned.get("last_object_clicked")
-    hit = sighting_at(working_frames()["sightings"], clicked,
-                      tooltip=returned.get("last_object_clicked_tooltip")) if clicked else None
-    if hit:
-        st.session_state["selected"] = hit
+    click = (str(clicked), returned.get("last_object_clicked_tooltip"))
+    if clicked and st.session_state.get("_last_click") != click:  # a new click, not a pan
+        st.session_state["_last_click"] = click
+        hit = sighting_at(working_frames()["sightings"], clicked,
+                          tooltip=returned.get("last_object_clicked_tooltip"))
+        if hit:
+            st.session_state["selected"] = hit
+    ticked = layers_from_switcher(returned, list(st.session_state.get("layers") or []))
+    if ticked is not None:
+        st.session_state["layers"] = ticked
+    record_view(returned)
 
 
 def show_headline() -> None:
@@ -101,12 +112,16 @@ with map_column:
         fill_frame(base_map(frames, choices.basemap, overlay,
                             zoom=5.75 if choices.screenshot else 5.5), choices.screenshot),
         key="footprint-map",
-        feature_group_to_add=dynamic_groups(frames, state, nearest),
-        layer_control=None if choices.screenshot else layer_control(),
-        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+        feature_group_to_add=dynamic_groups(frames, state, nearest,
+                                            every_story_layer=not choices.screenshot),
+        layer_control=None if choices.screenshot else layer_control(state),
+        returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "bounds",
+                          "center", "zoom", "selected_layers"],
+        center=[view.lat, view.lon] if view else None,
+        zoom=view.zoom if view else None,
         use_container_width=True,
         height=860 if choices.screenshot else 620,
-        on_change=select_clicked_sighting,
+        on_change=on_map_change,
     )
 
 if side is not None and not headline_first:

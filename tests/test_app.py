@@ -181,11 +181,28 @@ def test_slider_changes_only_the_dynamic_layers_not_the_base_map():
     assert "Buffers, 50 km around sightings" in before["layer_control"]
 
 
-def test_map_loads_scripts_and_styles_only_from_this_server_and_ignores_pan_and_zoom():
+def test_map_loads_scripts_and_styles_only_from_this_server_and_returns_only_what_it_uses():
     args = map_args(run_app())
     for link in args["js_links"] + args["css_links"]:
         assert link.startswith("/app/static/"), link
-    assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip"]
+    # Clicks (selection), the view (URL and exports) and the switcher's layers; no hover,
+    # drawings or last click position.
+    assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip",
+                                        "bounds", "center", "zoom", "selected_layers"]
+
+
+def test_a_view_in_the_url_opens_the_map_there_and_a_bad_one_is_ignored():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["view"] = "11.2,-69.9,8"
+    at.run()
+    assert not at.exception
+    args = map_args(at)
+    assert args["center"] == [11.2, -69.9] and args["zoom"] == 8
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["view"] = "999,0,8"
+    at.run()
+    assert not at.exception
+    assert map_args(at)["center"] is None
 
 
 def upload(at: AppTest, name: str, content: bytes, target="sightings", mode="add"):

@@ -33,8 +33,10 @@ def export_panel(frames, choices, result, headline=None, bounds=None) -> None:
         subtitle = st.text_input("Subtitle", "", key="export_subtitle", max_chars=240,
                                  placeholder="Automatic: the radius and the dates shown")
         view = bounds if bounds is not None else map_view_bounds()
+        # The map's view by default once the map has reported it: the figure follows it.
         extent = st.radio("Extent", list(EXTENTS), format_func=EXTENTS.get, horizontal=True,
-                          key="export_extent",
+                          key="export_extent", index=list(EXTENTS).index("view")
+                          if view is not None else 0,
                           help="The figure shows exactly the box chosen; features outside "
                                "it are neither drawn nor labelled.")
         chosen_bounds, problem = _extent_bounds(extent, view)

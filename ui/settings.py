@@ -48,6 +48,9 @@ SETTINGS = {
                 "nearest facility's; the median of those sums, rounded up), because radii "
                 "smaller than the places' precision cannot be tested honestly."),
         Setting("r_max", 300, "Largest radius of the global test, in km."),
+        Setting("view", None, "The map's view as latitude,longitude,zoom (e.g. "
+                "10.5,-68.5,7): written as you pan and zoom, so a link, the screenshot view "
+                "and the publication figure show the same area."),
         Setting("title", "Where Russian specialists were seen in Venezuela",
                 "Title shown on the map in screenshot mode."),
         Setting("screenshot", "0", "1 hides Streamlit's chrome and overlays title, legend, "

@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = pytest.mark.browser
 
@@ -108,14 +107,19 @@ def test_map_renders_every_shipped_feature_with_no_network(app):
                and f["properties"].get("placement") != "at_facility"]  # as in the test
     ringed = [f for name in ("facilities", "sightings") for f in features(name)
               if (f["properties"].get("location_precision_km") or 0) > 0]
-    basemap = len(features("basemap_countries")) + len(features("venezuela"))
+    frame.wait_for_selector('.leaflet-container[data-fp-basemap="ready"]')
+    from mapview.basemap import live_basemap
+    basemap = sum(len(layer["features"]) for layer in live_basemap()["layers"].values())
     paths = frame.evaluate(VECTOR_PATHS)
     interactive = [p for p in paths if p["interactive"]]
     assert len([p for p in interactive if p["dash"] is None]) == story
     assert len([p for p in interactive if p["dash"] == "6 4"]) == len(counted)  # buffers
     assert len([p for p in interactive if p["dash"] == "4 4"]) == len(ringed)  # precision
     assert len(interactive) == story + len(counted) + len(ringed)
-    assert len([p for p in paths if not p["interactive"]]) == basemap
+    assert not [p for p in paths if not p["interactive"]]  # the basemap has panes of its own
+    drawn = frame.evaluate("""() => ['fpLand', 'fpWater', 'fpBorders'].map(pane =>
+        document.querySelectorAll('.leaflet-' + pane + '-pane path').length)""")
+    assert sum(drawn) == basemap
     assert blocked == [], f"the page tried to reach the network: {blocked}"
 
 
@@ -191,21 +195,89 @@ def test_pan_and_zoom_survive_a_slider_move(app):
     assert leaflet_view(frame) == pytest.approx(moved)
 
 
-def test_panning_and_zooming_do_not_rerun_the_app(app):
+def test_panning_writes_the_view_to_the_url_without_reloading_the_map(app):
     page = app.page
     frame = app.open()
     name = frame.evaluate(LEAFLET_MAP)
-    runs_before = app.states().count("running")
-    page.frame_locator('iframe[title="streamlit_folium.st_folium"]') \
-        .locator(".leaflet-control-zoom-in").click()
-    frame.wait_for_function("name => window[name].getZoom() > 5.5", arg=name)
-    frame.evaluate("name => window[name].panBy([150, 60], {animate: false})", name)
-    frame.evaluate("name => window[name].setZoom(window[name].getZoom() - 1)", name)
-    with pytest.raises(PlaywrightTimeoutError):
-        # A rerun would show as a new 'running' state; none may come within 2 s.
-        page.wait_for_function("n => window.__fp_states.filter(s => s === 'running').length > n",
-                               arg=runs_before, timeout=2_000)
-    assert app.states().count("running") == runs_before
+    frame.evaluate("() => { window.__fp_same_map = true; }")
+    frame.evaluate("name => window[name].setView([10.9, -69.6], 8, {animate: false})", name)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('view') === "
+                           "'10.9000,-69.6000,8'", timeout=20_000)
+    app.wait()
+    map_frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    # Same iframe and the same Leaflet map: the base map was not rebuilt.
+    assert map_frame.locator("body").evaluate("() => window.__fp_same_map === true")
+    assert frame.evaluate("name => window[name].getZoom()", name) == 8
+
+
+def test_the_map_names_its_places_and_the_orinoco(app):
+    frame = app.open()
+    frame.wait_for_selector('.leaflet-container[data-fp-basemap="ready"]')
+    shown = frame.evaluate("""() => Array.from(document.querySelectorAll('.fp-label'))
+        .filter(n => n.style.visibility === 'visible').map(n => n.dataset.fpLabel)""")
+    for name in ("Caracas", "Coro", "Acarigua", "Ciudad Guayana (Puerto Ordaz)", "Maracaibo",
+                 "Orinoco", "Caribbean Sea", "Colombia"):
+        assert name in shown, (name, shown)
+    # No two visible labels overlap.
+    boxes = frame.evaluate("""() => Array.from(document.querySelectorAll('.fp-label'))
+        .filter(n => n.style.visibility === 'visible' && !n.className.includes('river'))
+        .map(n => { const r = n.querySelector('.fp-label-text').getBoundingClientRect();
+                    return [r.left, r.top, r.right, r.bottom]; })""")
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] - 1 and a[2] > b[0] + 1 and a[1] < b[3] - 1
+                        and a[3] > b[1] + 1), (a, b)
+    # None is cut by the map's edge.
+    edge = frame.evaluate("() => { const r = document.querySelector('.leaflet-container')"
+                          ".getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }")
+    for box in boxes:
+        assert (box[0] >= edge[0] - 1 and box[1] >= edge[1] - 1 and box[2] <= edge[2] + 1
+                and box[3] <= edge[3] + 1), (box, edge)
+    # More places appear when zooming in.
+    before = int(frame.locator(".leaflet-container").get_attribute("data-fp-labels"))
+    name = frame.evaluate(LEAFLET_MAP)
+    frame.evaluate("name => window[name].setView([10.3, -67.5], 8, {animate: false})", name)
+    frame.wait_for_function("n => +document.querySelector('.leaflet-container')"
+                            ".dataset.fpLabels > n", arg=before // 2)
+    shown = frame.evaluate("""() => Array.from(document.querySelectorAll('.fp-label'))
+        .filter(n => n.style.visibility === 'visible').map(n => n.dataset.fpLabel)""")
+    assert {"Maracay", "Valencia"} <= set(shown), shown
+    # Closer still, the lake between them is named too.
+    frame.evaluate("name => window[name].setView([10.2, -67.75], 9, {animate: false})", name)
+    frame.wait_for_function("""() => Array.from(document.querySelectorAll('.fp-label'))
+        .some(n => n.dataset.fpLabel === 'Lake Valencia' && n.style.visibility === 'visible')""")
+
+
+def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(app):
+    page = app.page
+    frame = app.open()
+    name = frame.evaluate(LEAFLET_MAP)
+    zoom = frame.evaluate("name => window[name].getZoom()", name)
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -400)
+    page.wait_for_timeout(600)
+    assert frame.evaluate("name => window[name].getZoom()", name) == zoom
+    assert frame.evaluate("name => window[name].scrollWheelZoom.enabled()", name) is False
+    page.mouse.click(box["x"] + 40, box["y"] + box["height"] - 40)
+    page.mouse.wheel(0, -400)
+    frame.wait_for_function("a => window[a[0]].getZoom() > a[1]", arg=[name, zoom])
+
+
+def test_reset_view_returns_to_venezuela(app):
+    frame = app.open()
+    name = frame.evaluate(LEAFLET_MAP)
+    frame.evaluate("name => window[name].setView([11, -70], 9, {animate: false})", name)
+    frame.locator('.fp-reset a[aria-label="Reset view"]').click()
+    frame.wait_for_function("name => window[name].getZoom() < 7", arg=name)
+    centre = frame.evaluate("name => window[name].getCenter()", name)
+    assert 3 < centre["lat"] < 10 and -70 < centre["lng"] < -62
+
+
+def test_small_buffers_get_a_zoom_hint(app):
+    frame = app.open("?radius_km=5")
+    frame.wait_for_selector(".leaflet-container[data-fp-small-buffers]", state="attached")
+    assert "zoom in" in frame.locator(".fp-hint").inner_text()
 
 
 # --------------------------------------------------------------------------- URL state

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from mapview.build import POPUP_OPTIONS
 from tests.browser.conftest import APP_TIMEOUT_MS, MAP_FRAME, STATE_RECORDER, App
 
 pytestmark = pytest.mark.browser
@@ -100,9 +99,6 @@ def test_on_a_wide_screen_the_page_links_give_way_to_the_top_navigation(app):
     assert not app.page.locator(PAGE_LINKS).first.is_visible()
 
 
-@pytest.mark.xfail(POPUP_OPTIONS["auto_pan_padding_top_left"][1] < 80, strict=True,
-                   reason="the popup's auto-pan top padding is less than the top-left "
-                          "controls' height (zoom and reset buttons, about 80 px)")
 def test_on_a_phone_a_popup_opens_below_the_map_controls_with_its_title_visible(phone):
     frame = phone.open()
     name = frame.evaluate("""() => { for (const key of Object.keys(window)) { try {
