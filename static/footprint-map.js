@@ -155,6 +155,10 @@
         if (entry.ws) { attempts.push([entry.ws, far, true]); }
       }
       var box = null, offset = null, chosen = false;
+      // A place's dot is drawn with its name: it must not sit under a name already shown.
+      var dot = item.kind === "place" ? {x1: c.x - 3, y1: c.y - 3, x2: c.x + 3, y2: c.y + 3}
+                                      : null;
+      if (dot && overlaps(dot, placed.slice(found.boxes.length))) { attempts = []; }
       for (var k = 0; k < attempts.length && !box; k++) {
         var w = attempts[k][0], h = entry.h, candidates;
         if (item.kind === "place") {  // right, left, above, below the dot; then the corners
@@ -184,6 +188,7 @@
       }
       if (!box) { node.style.visibility = "hidden"; return; }
       placed.push(box);
+      if (dot) { placed.push(dot); }
       var at = map.latLngToLayerPoint(entry.latlng);
       L.DomUtil.setPosition(node, at);
       var text = node.querySelector(".fp-label-text");
@@ -301,6 +306,48 @@
   }
 
   // ------------------------------------------------------------------ entry points
+  // Screenshot mode: the box as large as the frame allows, clear of the title card, the
+  // credits and the legend (under the box or beside it, whichever leaves the larger map).
+  function fitWithRoom(map, bounds, tries) {
+    var container = map.getContainer(), frame = container.getBoundingClientRect();
+    tries = tries || 0;
+    function box(selector) {
+      var node = container.querySelector(selector);
+      var r = node && node.getBoundingClientRect();
+      return r && r.width && r.height ? r : null;
+    }
+    function inside(r) {
+      return !r || (r.top >= frame.top - 1 && r.bottom <= frame.bottom + 1 &&
+                    r.height < frame.height / 2);
+    }
+    var title = box(".fp-title"), legend = box(".fp-legend"), credits = box(".fp-credits");
+    // Until the frame and its styles are laid out, the overlay's boxes are not where
+    // they will be: try again a little later (for at most five seconds).
+    if (frame.width < 50 || frame.height < 50 || !inside(title) || !inside(legend) ||
+        !inside(credits)) {
+      if (tries < 50) { setTimeout(function () { fitWithRoom(map, bounds, tries + 1); }, 100); }
+      return;
+    }
+    map.invalidateSize({animate: false});
+    var top = (title ? title.bottom - frame.top : 0) + 8;
+    var bottom = (credits ? frame.bottom - credits.top : 0) + 8;
+    var layouts = [[[8, top], [8, bottom]]];
+    if (legend) {
+      layouts = [[[8, top], [8, Math.max(bottom, frame.bottom - legend.top + 8)]],
+                 [[8, top], [frame.right - legend.left + 8, bottom]]];
+    }
+    var best = null, bestZoom = -Infinity;
+    layouts.forEach(function (pads) {
+      var zoom = map.getBoundsZoom(bounds, false,
+                                   L.point(pads[0][0] + pads[1][0], pads[0][1] + pads[1][1]));
+      if (isFinite(zoom) && zoom > bestZoom) { best = pads; bestZoom = zoom; }
+    });
+    if (!best) { return; }
+    map.fitBounds(bounds, {paddingTopLeft: best[0], paddingBottomRight: best[1],
+                           animate: false});
+    container.setAttribute("data-fp-fitted", String(map.getZoom()));
+  }
+
   FP.init = function (map, options) {
     options = options || {};
     if (map._fpReady) { return; }
@@ -316,6 +363,7 @@
     bufferHint(map, say);
     keepLabelsInside(map);
     setTimeout(function () { foldLegendOnSmallScreens(map); }, 0);
+    if (options.fit) { setTimeout(function () { fitWithRoom(map, options.fit); }, 0); }
     if (options.basemapUrl) {
       fetch(options.basemapUrl, {credentials: "same-origin"})
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
