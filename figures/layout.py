@@ -49,6 +49,13 @@ def assemble(canvas, *, note: str | None = None) -> None:
         map_box = (margin, bottom + band + gap, width - 2 * margin, top - bottom - band - gap)
         legend.centre_in_band(canvas, drawn, margin, bottom, band)
     draw_map(canvas, map_box)
+    if spec.layout == "side":
+        # A given extent narrower than the frame shrinks the map to its shape: the legend
+        # and the locator follow it, so no empty band opens between the map and them.
+        map_right = canvas.axes.get_position().x1 * width
+        panel_left = min(map_right + 0.25, width - margin - panel_width)
+        drawn.set_bbox_to_anchor((panel_left / width, top / height))
+        inset_box = (panel_left, *inset_box[1:])
     inset.draw(canvas, inset_box)
 
 

@@ -68,6 +68,7 @@ class FigureInfo:
     note: str = ""                         # the note naming labels with no room
     crs: object = None                     # the map's projection (pyproj CRS)
     flight_lines: list = field(default_factory=list)  # projected flight lines as drawn
+    layers: tuple = ()                     # the story layers shown (ids), for the metadata
 
     def reset_drawing(self) -> None:
         """Forget what was drawn (before the figure is drawn again)."""
@@ -141,8 +142,9 @@ def render_figure(
     dates, dated = _shown_dates(data, spec, state)
     title_text = literal(title, LIMITS["title"]) or scene.default_title(dates)
     subtitle_text = literal(subtitle if subtitle is not None
-                            else scene.default_subtitle(state, dates, dated,
-                                                         data.shown.get("sightings")),
+                            else scene.default_subtitle(
+                                state, dates, dated, data.shown.get("sightings"),
+                                data.date_filtered),
                             LIMITS["subtitle"])
     credit = credits.credit_text(
         credits.publishers(*data.story_frames()),
@@ -155,7 +157,8 @@ def render_figure(
     FigureCanvasAgg(figure)
     info = FigureInfo(spec, scale, title_text, subtitle_text, credit, test_result=test_result,
                       data_version=literal(data_version, 80) if data_version is not None
-                      else credits.data_version(frames), bounds=data.bounds, dates=dates)
+                      else credits.data_version(frames), bounds=data.bounds, dates=dates,
+                      layers=tuple(state.visible_layers))
     figure.footprint = info
     crs = map_crs(data, spec, state)
     layout.assemble(Canvas(figure, spec, info, data, state, crs))
@@ -193,14 +196,21 @@ def export(figure: Figure, file, fmt: str | None = None, *, scale: float | None 
 
 
 def file_metadata(info: FigureInfo, fmt: str) -> dict:
-    """The metadata written with the figure: title, and the data version (PNG text chunk
-    ``Data version``; SVG ``dc:description`` and ``dc:identifier``; PDF ``Subject`` and
-    ``Keywords``)."""
+    """The metadata written with the figure: title, the data version, and what it shows
+    (the extent asked for, ``west south east north`` in degrees or ``automatic``, and the
+    story layers): PNG text chunks ``Data version``, ``Extent`` and ``Layers``; SVG
+    ``dc:description`` and ``dc:identifier``; PDF ``Subject`` and ``Keywords``. An editor
+    (or a test) can tell from the file which view it was drawn from."""
     version = literal(info.data_version, 80)
-    described = f"Footprint data version {version}"
+    extent = (" ".join(f"{value:.4f}" for value in info.bounds) if info.bounds is not None
+              else "automatic")
+    layers = ", ".join(info.layers) or "none"
+    described = (f"Footprint data version {version}. Extent in degrees, west south east north: "
+                 f"{extent}. Layers: {layers}.")
     title = literal(info.title, LIMITS["title"])
     if fmt == "png":
-        metadata = {"Software": "Footprint (matplotlib)", "Data version": version}
+        metadata = {"Software": "Footprint (matplotlib)", "Data version": version,
+                    "Extent": extent, "Layers": layers}
         if _latin1(title):
             metadata["Title"] = title
         return metadata

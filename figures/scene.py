@@ -42,6 +42,7 @@ class Scene:
     candidate_sightings: object = None  # before leaving out at-facility sightings
     labels: dict = field(default_factory=dict)  # feature id -> label text given by the user
     bounds: tuple | None = None  # (west, south, east, north) asked for, or None
+    date_filtered: bool = False  # the chosen dates left out some dated feature shown
 
     def story_frames(self):
         return [frame for frame in self.shown.values() if frame is not None]
@@ -61,12 +62,14 @@ def prepare(frames: dict, state: MapState, *, labels=None, bounds=None) -> Scene
     """The scene for ``state``: visible layers, date filter, analysed subset, labels."""
     frames = {name: to_wgs84(frame) for name, frame in frames.items()}
     empty = gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
-    shown = {}
+    shown, date_filtered = {}, False
     for name in STORY_LAYERS:
         frame = frames.get(name)
         if name in state.visible_layers and frame is not None:
             if name in DATED_LAYERS:
-                frame = filter_by_date(frame, state.date_start, state.date_end)
+                kept = filter_by_date(frame, state.date_start, state.date_end)
+                date_filtered |= len(kept) < len(frame)
+                frame = kept
             shown[name] = frame if len(frame) else None
     facilities = frames.get("facilities")
     facilities = analysis_subset(empty if facilities is None else facilities,
@@ -83,7 +86,7 @@ def prepare(frames: dict, state: MapState, *, labels=None, bounds=None) -> Scene
         nearest = tuple(dict.fromkeys(table["nearest_facility_id"]))
     return Scene(shown, frames.get("basemap_countries"), frames.get("venezuela"),
                  facilities, counted, nearest, sightings,
-                 check_labels(frames, labels), check_bounds(bounds))
+                 check_labels(frames, labels), check_bounds(bounds), date_filtered)
 
 
 # --------------------------------------------------------------------------- extent
@@ -259,12 +262,15 @@ def default_title(dates: tuple[str, str] | None) -> str:
 
 
 def default_subtitle(state: MapState, dates: tuple[str, str] | None,
-                     dated_layers=("sightings", "flights"), sightings=None) -> str:
+                     dated_layers=("sightings", "flights"), sightings=None,
+                     date_filtered=True) -> str:
     """What the figure shows: the circles and the dates of what is shown.
 
-    With a date range chosen (``state.date_start`` or ``state.date_end``), the range is
-    stated instead, naming the ``sightings`` kept only through a month or a year
-    (:func:`layers.dates.range_text`), so the figure never claims a precision the dates lack.
+    With a date range chosen (``state.date_start`` or ``state.date_end``) that leaves
+    something out (``date_filtered``), the range is stated instead, naming the
+    ``sightings`` kept only through a month or a year (:func:`layers.dates.range_text`), so
+    the figure never claims a precision the dates lack. A range that keeps everything (the
+    app's slider at its ends) is not a choice worth a line: the dates shown are given.
 
     >>> default_subtitle(MapState(radius_km=25), ("2019-01", "2019-05"), ["flights"])
     'Reported sightings of Russian specialists and Russian-financed business assets. \
@@ -276,7 +282,7 @@ Circles: 25 km around each sighting. Flights dated January to May 2019.'
              else "")
     text = "Reported sightings of Russian specialists and Russian-financed business assets."
     text += rings
-    chosen = range_text(sightings, state.date_start, state.date_end)
+    chosen = range_text(sightings, state.date_start, state.date_end) if date_filtered else ""
     if chosen:
         return f"{text} {chosen}"
     if dates:

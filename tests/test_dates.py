@@ -205,6 +205,20 @@ def test_rendered_figure_subtitle_names_the_shown_sightings_dated_only_to_the_ye
         " Dates: 2019-05-01 to 2019-05-31 (includes 2 sightings dated only to 2019).")
 
 
+def test_a_date_range_that_leaves_nothing_out_is_not_stated_as_a_choice():
+    """The app's slider at its ends sets both dates: the subtitle then gives the dates of
+    what is shown, as with no range."""
+    from figures import render_figure
+    from figures.render import default_frames
+    from mapview.build import MapState
+
+    plain = render_figure(default_frames(), MapState(), scale=0.25, simulations=99)
+    wide = MapState(date_start=date(2000, 1, 1), date_end=date(2030, 12, 31))
+    figure = render_figure(default_frames(), wide, scale=0.25, simulations=99)
+    assert "Dates:" not in figure.footprint.subtitle
+    assert figure.footprint.subtitle == plain.footprint.subtitle
+
+
 # --------------------------------------------------------------------------- sidebar
 @pytest.fixture
 def app(monkeypatch):

@@ -416,20 +416,29 @@ def test_credits_hold_no_internal_ids_file_names_or_hashes(rendered):
         assert not re.search(r"\b(?=[0-9]*[a-f])[0-9a-f]{8,}\b", credit)
 
 
-def test_the_data_version_is_in_every_file_s_metadata(frames):
+def test_the_data_version_extent_and_layers_are_in_every_file_s_metadata(frames):
     import re
 
-    figure = render_figure(frames, MapState(), preset="1x1", scale=SMALL, simulations=99,
-                           data_version="v-2019-06")
+    state = MapState(visible_layers=("facilities", "sightings"))
+    figure = render_figure(frames, state, preset="1x1", scale=SMALL, simulations=99,
+                           data_version="v-2019-06", bounds=(-72.5, 9.5, -67.0, 12.5))
     png = Image.open(io.BytesIO(figure_bytes(figure, "png", scale=SMALL)))
     assert png.info["Data version"] == "v-2019-06"
+    assert png.info["Extent"] == "-72.5000 9.5000 -67.0000 12.5000"
+    assert png.info["Layers"] == "facilities, sightings"
+    described = ("Footprint data version v-2019-06. Extent in degrees, west south east north: "
+                 "-72.5000 9.5000 -67.0000 12.5000. Layers: facilities, sightings.")
     root = ET.fromstring(figure_bytes(figure, "svg"))
     metadata = {el.tag.rsplit("}", 1)[-1]: (el.text or "").strip() for el in root.iter()
                 if "purl.org/dc/elements" in el.tag}
-    assert metadata["description"] == "Footprint data version v-2019-06"
+    assert metadata["description"] == described
     assert metadata["identifier"] == "footprint-data-version:v-2019-06"
     pdf = figure_bytes(figure, "pdf")
-    assert re.search(rb"/Subject \(Footprint data version v-2019-06\)", pdf)
+    assert re.search(rb"/Subject \(" + re.escape(described.encode()) + rb"\)", pdf)
+    automatic = render_figure(frames, MapState(), preset="1x1", scale=SMALL, simulations=99)
+    png = Image.open(io.BytesIO(figure_bytes(automatic, "png", scale=SMALL)))
+    assert png.info["Extent"] == "automatic"
+    assert png.info["Layers"] == "orinoco_mining_arc, flights, facilities, sightings"
 
 
 def test_default_data_version_is_the_story_layers_fingerprint(rendered, frames):
