@@ -14,6 +14,11 @@ MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 EXTENTS = {"auto": "Automatic (Venezuela)", "view": "The map's current view",
            "custom": "A box I type"}
 PREVIEW_KEY = "export_preview_image"
+EXTENT_CHOSEN_KEY = "_export_extent_chosen"
+
+
+def _extent_chosen() -> None:
+    st.session_state[EXTENT_CHOSEN_KEY] = True
 
 
 def export_panel(frames, choices, result, headline=None, bounds=None) -> None:
@@ -33,10 +38,12 @@ def export_panel(frames, choices, result, headline=None, bounds=None) -> None:
         subtitle = st.text_input("Subtitle", "", key="export_subtitle", max_chars=240,
                                  placeholder="Automatic: the radius and the dates shown")
         view = bounds if bounds is not None else map_view_bounds()
-        # The map's view by default once the map has reported it: the figure follows it.
+        # The map's view by default once the map has reported it (the figure follows the
+        # map), until the user picks an extent themselves.
+        if view is not None and not st.session_state.get(EXTENT_CHOSEN_KEY):
+            st.session_state["export_extent"] = "view"
         extent = st.radio("Extent", list(EXTENTS), format_func=EXTENTS.get, horizontal=True,
-                          key="export_extent", index=list(EXTENTS).index("view")
-                          if view is not None else 0,
+                          key="export_extent", on_change=_extent_chosen,
                           help="The figure shows exactly the box chosen; features outside "
                                "it are neither drawn nor labelled.")
         chosen_bounds, problem = _extent_bounds(extent, view)
