@@ -140,10 +140,10 @@ class MapBehaviour(MacroElement):
         """
     )
 
-    def __init__(self, basemap_url: str | None, bounds):
+    def __init__(self, basemap_url: str | None, bounds, fit=None):
         super().__init__()
         self._name = "MapBehaviour"
-        self.options = {"basemapUrl": basemap_url, "bounds": bounds}
+        self.options = {"basemapUrl": basemap_url, "bounds": bounds, "fit": fit}
 
 
 class ViewMemory(MacroElement):
@@ -552,10 +552,38 @@ def _outline(frame, name: str, style: dict):
                           control=False)
 
 
+def story_bounds(frames: dict, margin_deg: float = 0.75) -> list[list[float]]:
+    """[[south, west], [north, east]] around the facilities, sightings and the mining arc
+    (not the flights, which end far away), with a margin; Venezuela's box when none is
+    loaded.
+
+    >>> import geopandas as gpd, shapely
+    >>> points = gpd.GeoDataFrame(geometry=[shapely.Point(-66.9, 10.5),
+    ...                                     shapely.Point(-62.6, 8.3)], crs="EPSG:4326")
+    >>> story_bounds({"sightings": points})
+    [[7.55, -67.65], [11.25, -61.85]]
+    """
+    boxes = [frame.total_bounds for name, frame in frames.items()
+             if name in ("facilities", "sightings", "orinoco_mining_arc")
+             and frame is not None and len(frame)]
+    if not boxes:
+        return VENEZUELA_BOUNDS
+    west = min(b[0] for b in boxes) - margin_deg
+    south = min(b[1] for b in boxes) - margin_deg
+    east = max(b[2] for b in boxes) + margin_deg
+    north = max(b[3] for b in boxes) + margin_deg
+    return [[round(float(south), 4), round(float(west), 4)],
+            [round(float(north), 4), round(float(east), 4)]]
+
+
 def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
              overlay: Overlay | None = None, height_px: int | None = None,
-             zoom: float = ZOOM) -> folium.Map:
-    """The static part of the map. Deterministic: same arguments, same HTML."""
+             zoom: float = ZOOM, fit: bool = False) -> folium.Map:
+    """The static part of the map. Deterministic: same arguments, same HTML.
+
+    ``fit``: open on the story's places (:func:`story_bounds`) as large as the frame
+    allows, clear of the overlay's title, credits and legend (screenshot mode without a
+    view of its own)."""
     m = folium.Map(location=CENTRE, zoom_start=zoom, tiles=None, control_scale=True,
                    min_zoom=3, max_bounds=False, zoom_control=overlay is None,
                    zoom_snap=0.25, zoom_delta=0.5, scroll_wheel_zoom=False,
@@ -572,7 +600,8 @@ def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
     # The offline basemap (land, water, states, rivers, labels) is fetched by the map's
     # script from this server: not part of this HTML, so not resent on every rerun.
     MapBehaviour(None if basemap in WEB_BASEMAPS else live_url(assets.URL_PREFIX),
-                 None if overlay is not None else VENEZUELA_BOUNDS).add_to(m)
+                 None if overlay is not None else VENEZUELA_BOUNDS,
+                 story_bounds(frames) if fit else None).add_to(m)
     HtmlControl(legend_html(frames), "bottomright", "fp-legend").add_to(m)
     if overlay is not None:
         title = f"<h3>{escape_text(overlay.title)}</h3>"

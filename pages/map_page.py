@@ -15,7 +15,8 @@ from ui.state import current
 from ui.view import MAP_KEY, initial_view, layers_from_switcher, record_view
 
 choices = current()
-view = initial_view()  # ?view=lat,lon,zoom when the session started
+# ?view=lat,lon,zoom when this map (the page's or the screenshot's) was first drawn
+view = initial_view("screenshot" if choices.screenshot else "map")
 state = choices.map_state
 frames = working_frames()
 proximity = compute.proximity(state)
@@ -39,7 +40,8 @@ if choices.screenshot:
         title=st.query_params.get("title", SETTINGS["title"].default),
         subtitle=headline_line(),
         credits=("Sources: Meduza (2019); The Moscow Times / WSJ (2019). Map data: Natural "
-                 "Earth; GeoNames; airportsdata. Geodesic distances on WGS84. Global envelope "
+                 "Earth; GSHHG (Wessel & Smith); GeoNames; airportsdata. Geodesic distances "
+                 "on WGS84. Global envelope "
                  f"test over radii (extreme rank length), {run['simulations']:,} simulations,"
                  f" seed {run['seed']}."),
     )
@@ -110,7 +112,8 @@ if side is not None:
 with map_column:
     st_folium(
         fill_frame(base_map(frames, choices.basemap, overlay,
-                            zoom=5.75 if choices.screenshot else 5.5), choices.screenshot),
+                            zoom=5.75 if choices.screenshot else 5.5,
+                            fit=choices.screenshot and view is None), choices.screenshot),
         key="footprint-map",
         feature_group_to_add=dynamic_groups(frames, state, nearest,
                                             every_story_layer=not choices.screenshot),

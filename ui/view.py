@@ -45,11 +45,17 @@ def parse_view(text: str | None) -> View | None:
     return View(round(lat, 4), round(lon, 4), round(zoom * 4) / 4)
 
 
-def initial_view() -> View | None:
-    """The URL's view when the session started (None: the default view)."""
-    if "_initial_view" not in st.session_state:
-        st.session_state["_initial_view"] = parse_view(st.query_params.get("view"))
-    return st.session_state["_initial_view"]
+def initial_view(mode: str = "map") -> View | None:
+    """The URL's view when this map (``mode``: the page's map, or the screenshot image)
+    was first drawn in the session (None: the default view).
+
+    Kept per map: the map is told its view once, then moves on its own (telling it again
+    on every rerun would fight the user's panning). A new map, such as the page's map on
+    leaving screenshot mode, opens where the URL says the last one was."""
+    views = st.session_state.setdefault("_initial_views", {})
+    if mode not in views:
+        views[mode] = parse_view(st.query_params.get("view"))
+    return views[mode]
 
 
 def record_view(returned: dict) -> None:

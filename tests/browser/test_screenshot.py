@@ -78,6 +78,15 @@ def test_one_set_of_credits_and_no_streamlit_chrome(shot):
 
 def test_the_exit_is_outside_the_image_and_leads_back_to_the_same_view(shot):
     page = shot.page
+    # The image opens fitted to the story; that view goes into the URL (so the exit and a
+    # shared link keep it) before the user reaches for the exit.
+    fitted = page.frame_locator(MAP_FRAME).locator(".leaflet-container[data-fp-fitted]")
+    fitted.wait_for(state="attached")
+    zoom = float(fitted.get_attribute("data-fp-fitted"))
+    page.wait_for_function("z => +(new URLSearchParams(location.search).get('view') || '')"
+                           ".split(',')[2] === z", arg=zoom)
+    shot.wait()
+    view = page.evaluate("() => new URLSearchParams(location.search).get('view')")
     exit_button = page.get_by_role("button", name="Exit screenshot mode")
     assert exit_button.is_visible()
     button, frame = exit_button.bounding_box(), page.locator(MAP_FRAME).bounding_box()
@@ -87,6 +96,8 @@ def test_the_exit_is_outside_the_image_and_leads_back_to_the_same_view(shot):
     page.wait_for_function("() => !location.search.includes('screenshot')")
     shot.wait()
     assert "radius_km=25" in page.url
+    page.wait_for_function("v => new URLSearchParams(location.search).get('view') === v",
+                           arg=view)  # the page's map opens where the image was
     assert page.locator('[data-testid="stSidebar"]').count() == 1
     assert page.locator('[data-testid="stMain"] h3').first.is_visible()
     assert page.locator(MAP_FRAME).count() == 1
@@ -94,3 +105,30 @@ def test_the_exit_is_outside_the_image_and_leads_back_to_the_same_view(shot):
     shot.wait()
     assert page.get_by_role("button", name="Exit screenshot mode").count() == 0
     assert page.locator('[data-testid="stHeader"]').is_visible()
+
+
+#: Centres of the story's markers (facilities and sightings), in the iframe's coordinates.
+MARKERS = """() => { const map = Object.values(window).find(v => v && v.getZoom && v.eachLayer);
+  const out = []; map.eachLayer(l => { const p = l.feature && l.feature.properties;
+    if (p && p.fp_id && l.getLatLng && !String(p.fp_id).startsWith('flight')) {
+      const c = map.latLngToContainerPoint(l.getLatLng()); out.push([p.fp_id, c.x, c.y]); } });
+  return out; }"""
+
+
+def test_the_story_is_framed_clear_of_the_title_legend_and_credits(shot):
+    """Without a view of its own, the image opens on the story's places as large as the
+    window allows, none of them under the title card, the legend or the credits."""
+    frame = shot.page.frame_locator(MAP_FRAME)
+    frame.locator('.leaflet-container[data-fp-fitted]').wait_for()
+    map_frame = shot.map_frame()
+    parts = map_frame.evaluate(PARTS)
+    markers = map_frame.evaluate(MARKERS)
+    assert len(markers) >= 8
+    for fp_id, x, y in markers:
+        assert 0 < x < parts["width"] and 0 < y < parts["height"], (fp_id, x, y)
+        for name in ("title", "legend", "credits"):
+            part = parts[name]
+            assert not (part["left"] <= x <= part["right"] and part["top"] <= y
+                        <= part["bottom"]), (fp_id, name)
+    # Larger than the fixed zoom it replaced (5.75) at both sizes.
+    assert float(frame.locator(".leaflet-container").get_attribute("data-fp-fitted")) > 5.75
