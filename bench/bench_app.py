@@ -4,7 +4,7 @@ The baseline is written to a temporary folder at run time: one slider, one text 
 folium map with one circle marker, loading Leaflet from the same local assets as Footprint
 (``mapview.assets``, served from a ``static/`` link with ``server.enableStaticServing``), so
 both work offline. Both are measured in the same run, as medians: five fresh servers each for
-startup, nine slider moves each (End, Home, ...) for the updates.
+startup, 21 slider moves each (End, Home, ...) for the updates.
 
 - ``startup_to_map``: from ``streamlit run`` to the map visible in Chromium (Leaflet panes and
   at least one vector marker drawn). Target ratio <= 1.5.
@@ -14,6 +14,10 @@ startup, nine slider moves each (End, Home, ...) for the updates.
   redrawn at the new radius inside the map, which is not reloaded. Footprint writes the
   table before it builds the map, so this comes a little later; its ratio is against the
   baseline's text update, the only update the minimal app has.
+- ``bytes_per_rerun``: what the server sends over the websocket for one slider move (median
+  of the 21), against the minimal app's. Target: under ``RERUN_BYTES_TARGET`` (150 kB).
+  The offline basemap is a static file fetched once per page (its size is printed too), so
+  it is never part of a rerun.
 
 Prints one JSON line per case: {"case", "seconds", "baseline", "baseline_seconds", "ratio",
 ...} with ratio = seconds / baseline_seconds. Not a test: nothing asserts on time.
@@ -44,8 +48,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
 ]
 RUNS = 5  # servers started per app for startup_to_map
-MOVES = (("End", 300), ("Home", 1)) * 4 + (("End", 300),)  # slider moves per app
+MOVES = (("End", 300), ("Home", 1)) * 10 + (("End", 300),)  # slider moves per app (21)
 TIMEOUT_MS = 120_000
+#: What one slider move may send to the browser: the result line, the table and the map's
+#: changing layers (buffers, nearest lines), never the basemap or the story layers again.
+RERUN_BYTES_TARGET = 150_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SLIDER = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]'
 NOT_RUNNING = '[data-test-script-state="notRunning"]'
@@ -150,10 +157,13 @@ def server(app: Path):
             process.wait()
 
 
-def open_map(browser, url: str):
-    """A new page on ``url``, returned once the script has run and the map is drawn."""
+def open_map(browser, url: str, on_page=None):
+    """A new page on ``url``, returned once the script has run and the map is drawn.
+    ``on_page(page)`` runs before the page opens the URL (to listen to its traffic)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(TIMEOUT_MS)
+    if on_page is not None:
+        on_page(page)
     page.goto(url)
     page.wait_for_selector(MAP_FRAME)
     frame = page.locator(MAP_FRAME).element_handle().content_frame()
@@ -173,22 +183,32 @@ def startup_to_map(browser, app: Path) -> list[float]:
 
 
 def slider_to_update(browser, app: Path, updated: str, expected, watch_map=False):
-    """Seconds from a key press on the slider to ``updated`` holding, one per run, and
-    (``watch_map``) to the buffers redrawn in the map.
+    """Seconds from a key press on the slider to ``updated`` holding, one per run,
+    (``watch_map``) to the buffers redrawn in the map, and the bytes the server sent over
+    the websocket for each move (the rerun's payload: the basemap is a static file fetched
+    once, so it must not be in there).
 
     The slider goes End (300 km), Home (1 km), End, ... (:data:`MOVES`): each move changes
     what is shown.
     Timed inside the page (performance.now) from just before the key press to the first
     animation frame where the update is visible.
     """
-    times, map_times = [], []
+    times, map_times, sent = [], [], []
+    received = [0]
+
+    def listen(page):
+        page.on("websocket", lambda ws: ws.on(
+            "framereceived", lambda payload: received.__setitem__(0, received[0] + len(
+                payload if isinstance(payload, bytes) else payload.encode()))))
+
     with server(app) as (url, _):
-        page = open_map(browser, url)
+        page = open_map(browser, url, on_page=listen)
         page.wait_for_selector(NOT_RUNNING, state="attached")
         frame = page.locator(MAP_FRAME).element_handle().content_frame()
         slider = page.locator(SLIDER).first
         for key, radius in MOVES:
             slider.focus()
+            before = received[0]
             start = page.evaluate("window.__bench_start = performance.now(); "
                                   "performance.timeOrigin + window.__bench_start")
             if watch_map:
@@ -202,8 +222,10 @@ def slider_to_update(browser, app: Path, updated: str, expected, watch_map=False
                 map_ms = frame.wait_for_function("window.__bench_map_done").json_value()
                 map_times.append(map_ms / 1000)
             page.wait_for_selector(NOT_RUNNING, state="attached")
+            page.wait_for_timeout(300)  # late frames of the rerun (the component's update)
+            sent.append(received[0] - before)
         page.close()
-    return times, map_times
+    return times, map_times, sent
 
 
 def main() -> int:
@@ -223,16 +245,28 @@ def main() -> int:
             emit("startup_to_map", statistics.median(ours), "minimal streamlit-folium app",
                  statistics.median(theirs), target_ratio=1.5,
                  runs=[round(t, 3) for t in ours], baseline_runs=[round(t, 3) for t in theirs])
-            ours, ours_map = slider_to_update(browser, footprint, FOOTPRINT_UPDATED,
-                                              lambda radius: [radius, radius == 300],
-                                              watch_map=True)
-            theirs, _ = slider_to_update(browser, baseline, BASELINE_UPDATED, lambda r: [r])
+            ours, ours_map, ours_bytes = slider_to_update(
+                browser, footprint, FOOTPRINT_UPDATED, lambda radius: [radius, radius == 300],
+                watch_map=True)
+            theirs, _, their_bytes = slider_to_update(browser, baseline, BASELINE_UPDATED,
+                                                      lambda r: [r])
             emit("slider_to_update", statistics.median(ours), "slider to text, minimal app",
                  statistics.median(theirs), target_ratio=2.0, target_seconds=0.5,
                  runs=[round(t, 3) for t in ours], baseline_runs=[round(t, 3) for t in theirs])
             emit("slider_to_map", statistics.median(ours_map), "slider to text, minimal app",
                  statistics.median(theirs), target_ratio=None,
                  runs=[round(t, 3) for t in ours_map])
+            basemap = assets.STATIC / assets.live_url("").lstrip("/")
+            print(json.dumps({
+                "case": "bytes_per_rerun", "bytes": int(statistics.median(ours_bytes)),
+                "baseline": "slider move, minimal app",
+                "baseline_bytes": int(statistics.median(their_bytes)),
+                "ratio": round(statistics.median(ours_bytes)
+                               / max(statistics.median(their_bytes), 1), 1),
+                "target_bytes": RERUN_BYTES_TARGET, "runs": ours_bytes,
+                "basemap_file_bytes": basemap.stat().st_size,
+                "basemap_note": "fetched once per page from a hashed static URL, not per "
+                                "rerun"}), flush=True)
         finally:
             browser.close()
     return 0
