@@ -179,9 +179,12 @@ def test_a_sweep_at_the_simulation_bound_finishes_in_bounded_memory(tmp_path):
     from analysis.settings import BOUNDS
 
     high = BOUNDS["simulations"][1]
-    code = ("import resource, sys\nfrom analysis.cli import main\n"
+    # The peak of this process's own memory (VmHWM): getrusage's ru_maxrss would also
+    # count the test runner's memory at the fork, which Linux keeps across exec.
+    code = ("import re, sys\nfrom analysis.cli import main\n"
             f"code = main(['test', '--sweep', '--simulations', '{high}'])\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+            "status = open('/proc/self/status').read()\n"
+            "print(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1), file=sys.stderr)\n"
             "sys.exit(code)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=tmp_path, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})
