@@ -26,10 +26,24 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 
-## Install everything and run the whole test suite (unit, AppTest, browser)
+## Install everything and run the whole test suite (unit, AppTest, browser, PostGIS store):
+## a throwaway PostgreSQL + PostGIS cluster runs for the tests unless
+## FOOTPRINT_TEST_DATABASE_URL names a server already
 test: install browser
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	@set -e; url=$${FOOTPRINT_TEST_DATABASE_URL:-}; \
+	if [ -z "$$url" ]; then \
+	  export FOOTPRINT_PG_DIR="$${TMPDIR:-/tmp}/footprint-pg-test-$$$$"; \
+	  trap 'bash scripts/postgis-test-cluster.sh stop' EXIT; trap 'exit 130' INT TERM; \
+	  url=$$(bash scripts/postgis-test-cluster.sh start); \
+	fi; \
+	echo "FOOTPRINT_TEST_DATABASE_URL=$$url $(PY) -m pytest"; \
+	FOOTPRINT_TEST_DATABASE_URL=$$url $(PY) -m pytest
+
+## Start the throwaway PostGIS cluster and print its URL (stop: scripts/postgis-test-cluster.sh stop)
+.PHONY: postgis
+postgis:
+	@bash scripts/postgis-test-cluster.sh start
 
 lint: install
 	$(PY) -m ruff check .
