@@ -39,7 +39,9 @@ fi
 install_packages() {
   local missing=() package
   for package in "${PACKAGES[@]}"; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    # (dpkg -s also succeeds for a removed package whose configuration files remain)
+    [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" = "install ok installed" ] \
+      || missing+=("$package")
   done
   [ ${#missing[@]} = 0 ] && return 0
   say "installing Debian's ${missing[*]}"
