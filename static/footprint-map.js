@@ -364,6 +364,16 @@
     keepLabelsInside(map);
     setTimeout(function () { foldLegendOnSmallScreens(map); }, 0);
     if (options.fit) { setTimeout(function () { fitWithRoom(map, options.fit); }, 0); }
+    // --- Standalone embeds (exports/html.py) pass the basemap inline: drawn without any
+    // request, once the story layers are on the map (as after the app's fetch). The app
+    // never sets basemapData.
+    if (options.basemapData) {
+      setTimeout(function () {
+        drawBasemap(map, options.basemapData, options);
+        map.getContainer().setAttribute("data-fp-basemap", "ready");
+      }, 0);
+    }
+    // --- end of the embed option.
     if (options.basemapUrl) {
       fetch(options.basemapUrl, {credentials: "same-origin"})
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
@@ -393,7 +403,9 @@
     function record() {
       var data = window.__GLOBAL_DATA__;
       if (!data) { return; }
-      var visible = {};
+      // The marker entry tells the page that the switcher itself reported (an empty list
+      // of story layers then means "all unticked", not "not drawn yet").
+      var visible = {"fp:switcher": {name: "switcher", url: "footprint-switcher"}};
       control._layers.forEach(function (o) {
         if (o.overlay && story.indexOf(o.name) >= 0 && map.hasLayer(o.layer)) {
           visible["fp:" + o.name] = {name: o.name, url: "footprint"};

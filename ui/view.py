@@ -78,8 +78,10 @@ def layers_from_switcher(returned: dict, current: list[str]) -> list[str] | None
     names = {story_layer_of(str(item.get("name"))) for item in selected
              if isinstance(item, dict) and item.get("url") == "footprint"}
     ticked = [name for name in STORY_LAYERS if name in names]
-    if not selected and current:
-        # streamlit-folium reports an empty list before the switcher is drawn: unticking
-        # every story layer in the switcher is therefore not taken (the sidebar can).
+    reported = any(isinstance(item, dict) and item.get("url") == "footprint-switcher"
+                   for item in selected)
+    if not reported:
+        # streamlit-folium reports an empty list before the switcher is drawn; only the
+        # switcher's own report (with its marker entry) can say that all are unticked.
         return None
     return ticked if set(ticked) != set(current) else None

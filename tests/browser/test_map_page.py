@@ -394,3 +394,25 @@ def test_the_selected_sighting_s_row_stands_out_in_the_table(app):
     others = [s for s in styles if not s[0].startswith("Acarigua")]
     assert selected and selected[0][1] == "rgb(255, 243, 196)" and selected[0][2] == "700"
     assert others and all(s[1] != "rgb(255, 243, 196)" and s[2] != "700" for s in others)
+
+
+def test_unticking_every_story_layer_on_the_map_empties_the_sidebar_s_layers(app):
+    page = app.page
+    frame = app.open()
+    switcher = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
+        ".leaflet-control-layers")
+    layers = '[data-testid="stSidebar"] [data-testid="stMultiSelect"]'
+    for name in ("Orinoco Mining Arc", "Documented flights", "Facilities",
+                 "Sightings of Russian"):
+        switcher.hover()
+        box = switcher.locator(".leaflet-control-layers-overlays label", has_text=name).first
+        box.locator("input").click()
+        app.wait()
+    page.wait_for_function(
+        "s => !/orinoco|flights|facilities|sightings/.test(document.querySelector(s)"
+        ".innerText)", arg=layers, timeout=20_000)
+    app.wait()
+    drawn = frame.evaluate("""name => { let n = 0; window[name].eachLayer(l => {
+        const p = l.feature && l.feature.properties; if (p && p.fp_id) n += 1; });
+        return n; }""", frame.evaluate(LEAFLET_MAP))
+    assert drawn == 0
