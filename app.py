@@ -3,6 +3,7 @@
 import streamlit as st
 
 from mapview.assets import assets_installed, install_assets
+from ui import workspace
 from ui.data import shipped, working_frames
 from ui.layout import exit_screenshot_link, page_links, page_style
 from ui.state import sidebar
@@ -16,6 +17,7 @@ if not assets_installed():  # make run installs them; a bare `streamlit run` doe
 screenshot = st.query_params.get("screenshot", "0") == "1"
 page_style(screenshot)  # phone layout, or screenshot mode without Streamlit's chrome
 
+workspace.open_from_url()  # ?workspace=TOKEN: its uploads and choices, before the sidebar
 frames, problems, _claims = shipped()
 if problems:
     with st.sidebar.expander(f"⚠️ {len(problems)} problem(s) in the shipped layers"):
@@ -38,4 +40,9 @@ if screenshot:
     exit_screenshot_link()
 else:
     page_links(pages)  # phones: Streamlit folds the top navigation into the sidebar
+status = st.container(key=workspace.STATUS_KEY)  # filled after the page ran (below)
 page.run()
+workspace.autosave()  # an editable workspace keeps every change as a new version
+if not screenshot:
+    with status:
+        workspace.status()  # what this view is built on, and whether it is saved

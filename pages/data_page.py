@@ -7,6 +7,7 @@ from ui.data import shipped, working_frames
 from ui.present import table_for_display
 from ui.state import current
 from ui.upload import upload_panel
+from ui.workspace import panel as workspace_panel
 
 current()  # the shared sidebar and URL state come from the frame
 frames = working_frames()
@@ -14,6 +15,7 @@ _, problems, _ = shipped()
 
 st.header("Data")
 upload_panel()
+workspace_panel()
 
 st.subheader("Layers in use")
 st.caption("Every layer as loaded and validated (with your uploads). See data/README.md "

@@ -9,10 +9,20 @@ from layers.registry import story_layers
 from ui.data import shipped, working_frames
 from ui.present import quoted, sources_index
 from ui.state import current
+from ui.workspace import uploaded_layers
 
 current()  # the shared sidebar and URL state come from the frame
 frames = working_frames()
 _, _, claims = shipped()
+
+uploaded = uploaded_layers()
+if uploaded:
+    st.header("Uploaded layers")
+    st.caption("Files added in this session or its workspace: their features appear below "
+               "with the sources they cite.")
+    for row in uploaded:
+        st.text(f"{row['file']}: {row['features']} feature(s), {row['how']} the "
+                f"{row['layer']}, uploaded {row['uploaded'] or 'at an unknown time'}")
 
 st.header("Sources")
 st.caption("Every feature on the map cites at least one source; quotes are verbatim. An "

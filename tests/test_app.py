@@ -388,9 +388,11 @@ def _keyed_blocks(at: AppTest) -> list[str | None]:
 
 def test_map_page_draws_the_page_links_then_the_title_then_the_result_line_then_the_map():
     from ui.layout import HEADLINE_KEY, PAGE_LINKS_KEY, TITLE_KEY
+    from ui.workspace import STATUS_KEY
 
     at = run_app()
-    assert _keyed_blocks(at)[:3] == [PAGE_LINKS_KEY, TITLE_KEY, HEADLINE_KEY]
+    # The workspace status (empty here: nothing uploaded) sits under the page links.
+    assert _keyed_blocks(at)[:4] == [PAGE_LINKS_KEY, STATUS_KEY, TITLE_KEY, HEADLINE_KEY]
     headline = next(child for child in at.main.children.values()
                     if getattr(child, "key", None) == HEADLINE_KEY)
     assert re.search(r"sightings? lies? within", headline.markdown[0].value)

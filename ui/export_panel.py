@@ -9,6 +9,7 @@ import streamlit as st
 
 from figures import FORMATS, PRESETS
 from ui.exports import FigureOptions, figure_file, map_view_bounds
+from ui.workspace import workspace_label
 
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 EXTENTS = {"auto": "Automatic (Venezuela)", "view": "The map's current view",
@@ -61,7 +62,8 @@ def export_panel(frames, choices, result, headline=None, bounds=None) -> None:
 
         def render(fmt=fmt, scale=None) -> bytes:
             return figure_file(frames, choices, result, options, fmt=fmt, scale=scale,
-                               headline=headline() if callable(headline) else headline)
+                               headline=headline() if callable(headline) else headline,
+                               workspace=workspace_label())
 
         _preview(options, lambda: render("png", options.preview_scale))
         st.download_button(f"Download {fmt.upper()} ({preset})", data=render,

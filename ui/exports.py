@@ -36,11 +36,17 @@ class FigureOptions:
 
 
 def figure_file(frames, choices, result, options: FigureOptions, *, fmt: str = "png",
-                scale: float | None = None, headline: str | None = None) -> bytes:
-    """The publication figure for the sidebar's ``choices`` and the panel's ``options``."""
+                scale: float | None = None, headline: str | None = None,
+                workspace: str | None = None) -> bytes:
+    """The publication figure for the sidebar's ``choices`` and the panel's ``options``;
+    ``workspace`` ("<read-only id> version <n>") goes into the file's metadata beside the
+    data version, so the figure can be traced to the saved work it shows."""
     from figures import figure_bytes, render_figure  # matplotlib: only when asked
+    from figures.credits import data_version
 
+    version = data_version(frames) + (f"; workspace {workspace}" if workspace else "")
     figure = render_figure(frames, choices.map_state, preset=options.preset,
+                           data_version=version,
                            title=options.title, subtitle=options.subtitle,
                            test_result=result, null=choices.null, headline=headline,
                            bounds=options.bounds, labels=options.labels or None,

@@ -7,6 +7,7 @@ Every file goes through :func:`layers.readers.read_bytes`, the command line's re
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 import pandas as pd
 import shapely
@@ -127,6 +128,7 @@ def upload_panel() -> None:
             # on the ids of the session's other uploads. Caches key on this.
             "digest": hashlib.sha256(geojson.encode()).hexdigest(),
             "problems": [str(p) for p in result.problems],
+            "uploaded_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         }
         st.success(f"Added. The map and the analysis now use your {target}.")
     _list_uploads(uploads)

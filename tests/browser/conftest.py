@@ -79,8 +79,12 @@ def app_url(chromium_path, tmp_path_factory):
                "--server.port", str(port), "--server.headless", "true",
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
+    # The server's workspaces go to a folder of this test run, never the checkout's var/.
+    env = {**os.environ, "FOOTPRINT_DATA_DIR": str(tmp_path_factory.mktemp("workspaces"))}
+    env.pop("FOOTPRINT_DATABASE_URL", None)
     with open(log_path, "wb") as log:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                  env=env)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while not healthy(url):

@@ -1,0 +1,418 @@
+"""Workspaces in the app: open one from its link, save and autosave, history, conflicts.
+
+The session's uploads (``st.session_state["uploads"]``), the URL's choices and the export
+panel's settings are what a workspace holds (:class:`store.Snapshot`). A link
+``?workspace=TOKEN`` opens it: the edit token makes it editable (every change is then saved
+as a new version), the read-only token shows the same thing and changes nothing in the
+store. The store is the embedded SQLite file unless ``FOOTPRINT_DATABASE_URL`` names a
+PostgreSQL server (:func:`store.open_store`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime
+
+import streamlit as st
+
+from layers.readers import read_bytes
+from store import InvalidLink, Snapshot, StaleVersion, StoreError, Upload, open_store
+
+PARAM = "workspace"
+STATE = "_workspace"          # {"id", "token", "can_edit", "version", "name", "saved"}
+NOTICE = "_workspace_notice"  # (kind, text) shown once at the top of the next run
+CONFLICT = "_workspace_conflict"
+PENDING = "_workspace_pending"
+#: The frame's container for :func:`status`, under the page links.
+STATUS_KEY = "fp-workspace-status"
+#: URL parameters that are not part of what a workspace holds.
+NOT_SAVED = {PARAM, "screenshot"}
+#: Changing only these does not make a new version (the map's view moves on every pan).
+NOT_A_CHANGE = {"view"}
+#: The export panel's settings a workspace keeps (text, choices; never a button's state).
+SETTING_PREFIXES = ("export_title", "export_subtitle", "export_extent", "export_preset",
+                    "export_format", "export_label_", "export_bounds_",
+                    "_export_extent_chosen")
+
+
+@st.cache_resource(show_spinner=False)
+def _store():
+    """One store per server process (a connection is opened per operation)."""
+    return open_store()
+
+
+def store():
+    """The store, or None with the reason in the session's notice."""
+    try:
+        return _store()
+    except StoreError as error:
+        st.session_state[NOTICE] = ("error", str(error))
+        return None
+
+
+# --------------------------------------------------------------------------- snapshot
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+#: The sidebar's and the Analysis page's widgets a workspace keeps (their keys are their
+#: URL parameters). Kept as the widgets' values, not as URL text: the browser writes the
+#: URL, the server knows the values.
+WIDGETS = ("radius_km", "buffer", "null", "layers", "facility_categories",
+           "sighting_categories", "at_facility", "dates", "selected", "basemap",
+           "simulations", "seed", "r_min", "r_max")
+#: URL parameters kept as they are (not widgets).
+URL_ONLY = ("view", "title")
+
+
+def _encode(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def current_snapshot() -> Snapshot:
+    """What this session would save now."""
+    uploads = tuple(
+        Upload(key=key, target=u["target"], mode=u["mode"], file=u["file"],
+               geojson=u["geojson"], uploaded_at=u.get("uploaded_at") or _now(),
+               problems=tuple(u.get("problems") or ()))
+        for key, u in st.session_state.get("uploads", {}).items())
+    choices = {key: _encode(st.session_state[key]) for key in WIDGETS
+               if key in st.session_state}
+    choices.update({key: st.query_params.get(key) for key in URL_ONLY
+                    if st.query_params.get(key) is not None})
+    settings = {k: v for k, v in st.session_state.items()
+                if isinstance(k, str) and k.startswith(SETTING_PREFIXES)
+                and isinstance(v, str | int | float | bool)}
+    return Snapshot(uploads, choices, settings)
+
+
+def _valid(key: str, value) -> object:
+    """The saved value as the widget takes it, or None when the widget cannot take it (an
+    option this version of the app no longer has)."""
+    from analysis.nulls import NULL_MODELS
+    from mapview.build import BASEMAP_LABELS
+    from ui.data import working_frames
+    from ui.state import FACILITY_CATEGORIES, SIGHTING_CATEGORIES, STORY_LAYERS
+
+    options = {"null": list(NULL_MODELS), "basemap": list(BASEMAP_LABELS),
+               "buffer": ["sightings", "facilities"]}
+    lists = {"layers": STORY_LAYERS, "facility_categories": FACILITY_CATEGORIES,
+             "sighting_categories": SIGHTING_CATEGORIES}
+    try:
+        if key in options:
+            return value if value in options[key] else None
+        if key in lists:
+            return list(value) if set(value) <= set(lists[key]) else None
+        if key == "dates":
+            first, last = (date.fromisoformat(v) for v in value)
+            return (first, last) if first <= last else None
+        if key == "selected":
+            sightings = working_frames().get("sightings")
+            ids = set(sightings["id"]) if sightings is not None else set()
+            return value if value == "none" or value in ids else None
+        if key == "at_facility":
+            return bool(value)
+        if key in ("radius_km", "simulations", "seed", "r_max"):
+            return int(value)
+        if key == "r_min":
+            return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+def _digest(snapshot: Snapshot) -> str:
+    """What counts as a change: uploads, choices (but the view) and settings."""
+    choices = {k: v for k, v in snapshot.choices.items() if k not in NOT_A_CHANGE}
+    text = json.dumps([[u.key, hashlib.sha256(u.geojson.encode()).hexdigest(), u.mode]
+                       for u in snapshot.uploads] + [choices, snapshot.settings],
+                      sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _uploads_from(snapshot: Snapshot) -> dict:
+    """The session's uploads rebuilt from the saved, validated GeoJSON (read again by the
+    reader the upload went through, so a damaged store cannot slip anything past it)."""
+    uploads = {}
+    for upload in snapshot.uploads:
+        # Saved as validated GeoJSON whatever the uploaded format: read as such.
+        result = read_bytes(upload.geojson.encode("utf-8"), f"{upload.file}.geojson",
+                            upload.target)
+        if not len(result.frame):
+            continue
+        geojson = result.to_geojson()
+        uploads[upload.key] = {
+            "target": upload.target, "mode": upload.mode, "frame": result.frame,
+            "geojson": geojson, "file": upload.file, "uploaded_at": upload.uploaded_at,
+            "digest": hashlib.sha256(geojson.encode()).hexdigest(),
+            "problems": list(upload.problems),
+        }
+    return uploads
+
+
+def _apply(workspace, token: str, can_edit: bool, *, override: bool = False) -> None:
+    """Make ``workspace`` this session's: its uploads, its choices and its settings; the
+    caller reruns so the widgets take them. Opening a link, the URL's own values win (a
+    link may add a view); restoring a version (``override``), the version's do."""
+    snapshot = workspace.snapshot
+    st.session_state["uploads"] = _uploads_from(snapshot)
+    present = set() if override else set(st.query_params)
+    for key, value in snapshot.choices.items():
+        if key in present:
+            continue
+        if key in URL_ONLY:
+            st.query_params[key] = str(value)
+        elif key in WIDGETS and (value := _valid(key, value)) is not None:
+            st.session_state[key] = value  # the bound widget writes the URL
+    for key, value in snapshot.settings.items():
+        if key.startswith(SETTING_PREFIXES):
+            st.session_state[key] = value
+    # "fresh": the first autosave after opening takes what the widgets then show as the
+    # saved state (their values, read back, may be spelled differently from the store's).
+    st.session_state[STATE] = {"id": workspace.id, "token": token, "can_edit": can_edit,
+                               "version": workspace.version, "name": workspace.name,
+                               "saved_at": workspace.saved_at,
+                               "saved": _digest(snapshot), "fresh": True}
+    st.session_state.pop(CONFLICT, None)
+
+
+def _apply_next_run(workspace, token: str, can_edit: bool) -> None:
+    """Restore ``workspace`` at the start of the next run (a button on the page runs after
+    the sidebar's widgets exist, and a widget's value cannot change once it is drawn)."""
+    st.session_state[PENDING] = (workspace, token, can_edit)
+    st.rerun()
+
+
+# --------------------------------------------------------------------------- the frame
+def open_from_url() -> None:
+    """Open the workspace the URL names, once per link, or the version a button asked
+    for (call before the sidebar)."""
+    pending = st.session_state.pop(PENDING, None)
+    if pending is not None:
+        _apply(*pending, override=True)
+        st.query_params[PARAM] = pending[1]
+        return
+    token = st.query_params.get(PARAM)
+    opened = st.session_state.get(STATE)
+    if not token:
+        if opened:  # a page switch drops parameters the widgets do not own: put it back
+            st.query_params[PARAM] = opened["token"]
+        return
+    if opened and opened["token"] == token:
+        return
+    if st.session_state.get("_workspace_refused") == token:
+        return
+    backend = store()
+    if backend is None:
+        return
+    try:
+        access = backend.open(token)
+    except InvalidLink as error:
+        access, message = None, str(error)
+    except StoreError as error:
+        st.session_state[NOTICE] = ("error", str(error))
+        return
+    else:
+        message = ("No workspace opens with this link. It may have been mistyped, or "
+                   "the workspace was saved on another server.")
+    if access is None:
+        st.session_state["_workspace_refused"] = token
+        st.session_state[NOTICE] = ("error", message)
+        st.query_params.pop(PARAM, None)
+        return
+    _apply(access.workspace, token, access.can_edit)
+    mode = "editable" if access.can_edit else "read-only"
+    st.session_state[NOTICE] = ("info", f"Opened workspace “{access.workspace.name}” "
+                                        f"({mode}), version {access.workspace.version}.")
+    st.rerun()
+
+
+def autosave() -> None:
+    """Save a new version when something changed in an editable workspace (call after the
+    page ran)."""
+    opened = st.session_state.get(STATE)
+    if not opened or not opened["can_edit"] or st.session_state.get(CONFLICT):
+        return
+    snapshot = current_snapshot()
+    if opened.pop("fresh", False):
+        opened["saved"] = _digest(snapshot)
+        return
+    if _digest(snapshot) == opened["saved"]:
+        return
+    _save(opened, snapshot, note=_change_note(snapshot))
+
+
+def _change_note(snapshot: Snapshot) -> str:
+    uploads = len(snapshot.uploads)
+    return f"autosave: {uploads} upload(s), {len(snapshot.choices)} choice(s)"
+
+
+def _save(opened: dict, snapshot: Snapshot, note: str) -> bool:
+    backend = store()
+    if backend is None:
+        return False
+    try:
+        workspace = backend.save(opened["id"], opened["token"], opened["version"],
+                                 snapshot, note)
+    except StaleVersion as error:
+        st.session_state[CONFLICT] = error.current
+        return False
+    except StoreError as error:
+        st.session_state[NOTICE] = ("error", str(error))
+        return False
+    opened.update(version=workspace.version, saved=_digest(snapshot),
+                  saved_at=workspace.saved_at)
+    return True
+
+
+def status() -> None:
+    """Say plainly what this view is built on and whether it is saved; offer the way out of
+    a conflict. Shown at the top of every page (not in screenshot mode)."""
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        (st.error if notice[0] == "error" else st.info)(notice[1])
+    opened = st.session_state.get(STATE)
+    uploads = st.session_state.get("uploads") or {}
+    if st.session_state.get(CONFLICT) and opened:
+        _conflict(opened)
+    elif opened and not opened["can_edit"]:
+        st.info(f"Read-only workspace “{opened['name']}”, version {opened['version']}"
+                + (f", built on {len(uploads)} uploaded file(s)" if uploads else "")
+                + ". Changes you make here are not saved; “Save as a copy” on the Data "
+                  "page keeps them.")
+    elif opened:
+        saved = _digest(current_snapshot()) == opened["saved"]
+        st.caption(f"Workspace “{opened['name']}”, version {opened['version']}"
+                   + (f", built on {len(uploads)} uploaded file(s)" if uploads else "")
+                   + (": every change is saved." if saved else ": saving…"))
+    elif uploads:
+        st.warning(f"This view is built on {len(uploads)} uploaded file(s) that are not "
+                   "saved: a reload or a shared link shows the shipped data instead. "
+                   "Save a workspace on the Data page to keep them.")
+        _warn_before_leaving()
+
+
+def _warn_before_leaving() -> None:
+    """The browser asks before a reload or close while uploads are unsaved."""
+    import streamlit.components.v1 as components
+
+    components.html("<script>window.parent.onbeforeunload = function (e) {"
+                    " e.preventDefault(); e.returnValue = ''; return ''; };</script>",
+                    height=0)
+
+
+def _conflict(opened: dict) -> None:
+    current = st.session_state[CONFLICT]
+    st.error(f"Someone else saved this workspace meanwhile (now version {current}; yours "
+             f"was based on version {opened['version']}). Your changes are not saved yet.")
+    left, right = st.columns(2)
+    if left.button("Reload the saved version (drops my changes)", key="ws_reload"):
+        access = store().open(opened["token"])
+        _apply_next_run(access.workspace, opened["token"], access.can_edit)
+    if right.button("Save mine as a copy", key="ws_copy"):
+        save_new(f"{opened['name']} (copy)")
+        st.rerun()
+
+
+# --------------------------------------------------------------------------- Data page
+def save_new(name: str) -> bool:
+    """Save this session as a new workspace and open it (editable)."""
+    backend = store()
+    if backend is None:
+        return False
+    snapshot = current_snapshot()
+    try:
+        workspace, token = backend.create(name, snapshot)
+    except StoreError as error:
+        st.session_state[NOTICE] = ("error", str(error))
+        return False
+    st.session_state[STATE] = {"id": workspace.id, "token": token, "can_edit": True,
+                               "version": workspace.version, "name": workspace.name,
+                               "saved_at": workspace.saved_at, "saved": _digest(snapshot)}
+    st.session_state.pop(CONFLICT, None)
+    st.query_params[PARAM] = token
+    st.session_state[NOTICE] = ("info", f"Saved as workspace “{workspace.name}”. Keep the "
+                                        "edit link: it is the only way to change it.")
+    return True
+
+
+def links(opened: dict) -> dict:
+    """The workspace's links (relative to this app): edit (if known) and read-only."""
+    out = {"read-only": f"?{PARAM}={opened['id']}"}
+    if opened["can_edit"]:
+        out["edit"] = f"?{PARAM}={opened['token']}"
+    return out
+
+
+def panel() -> None:
+    """Save, links, history and restore, on the Data page."""
+    st.subheader("Workspace")
+    opened = st.session_state.get(STATE)
+    if not opened:
+        st.caption("A workspace keeps your uploads, the sidebar's choices and the export "
+                   "settings on this server, with every version, and gives two links: one "
+                   "to edit, one to show read-only.")
+        with st.form("ws_new", border=False):
+            name = st.text_input("Name", max_chars=120, placeholder="e.g. Sightings, May 2019")
+            if st.form_submit_button("Save workspace", type="primary"):
+                if save_new(name or "Workspace"):
+                    st.rerun()
+        return
+    mode = "editable" if opened["can_edit"] else "read-only"
+    st.markdown(f"**{opened['name']}** ({mode}), version {opened['version']}, saved "
+                f"{opened['saved_at']}")
+    for kind, link in links(opened).items():
+        st.text_input(f"{kind.capitalize()} link (add it to this app's address)", link,
+                      key=f"ws_link_{kind}", disabled=True)
+    if not opened["can_edit"] and st.button("Save as a copy", key="ws_save_copy"):
+        if save_new(f"{opened['name']} (copy)"):
+            st.rerun()
+    _history(opened)
+
+
+def _history(opened: dict) -> None:
+    backend = store()
+    if backend is None:
+        return
+    try:
+        versions = backend.history(opened["id"])
+    except StoreError as error:
+        st.error(str(error))
+        return
+    with st.expander(f"History: {len(versions)} version(s)"):
+        for version in versions[:50]:
+            left, right = st.columns([4, 1])
+            left.text(f"Version {version.number}, {version.saved_at}: {version.note}")
+            if (opened["can_edit"] and version.number != opened["version"]
+                    and right.button("Restore", key=f"ws_restore_{version.number}")):
+                try:
+                    workspace = backend.restore(opened["id"], opened["token"],
+                                                version.number, opened["version"])
+                except StaleVersion as error:
+                    st.session_state[CONFLICT] = error.current
+                    st.rerun()
+                except StoreError as error:
+                    st.session_state[NOTICE] = ("error", str(error))
+                    st.rerun()
+                st.session_state[NOTICE] = ("info", f"Restored version {version.number} as "
+                                                    f"version {workspace.version}.")
+                _apply_next_run(workspace, opened["token"], True)
+
+
+def workspace_label() -> str | None:
+    """"<read-only id> version <n>" of the open workspace, for an export's metadata."""
+    opened = st.session_state.get(STATE)
+    return f"{opened['id']} version {opened['version']}" if opened else None
+
+
+def uploaded_layers() -> list[dict]:
+    """For the Sources page: which layers were uploaded, when and from which file."""
+    return [{"file": u["file"], "layer": u["target"],
+             "how": "replaces" if u["mode"] == "replace" else "adds to",
+             "features": len(u["frame"]), "uploaded": u.get("uploaded_at") or ""}
+            for u in (st.session_state.get("uploads") or {}).values()]
