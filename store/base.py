@@ -125,14 +125,19 @@ def check_token(token: str) -> str:
 
 def clean_text(text: str | None, limit: int) -> str:
     """One line of at most ``limit`` characters, without control characters."""
-    text = "".join(ch for ch in str(text or "") if ch.isprintable())
+    text = "".join(ch if ch.isprintable() else " " if ch.isspace() else ""
+                   for ch in str(text or ""))
     return " ".join(text.split())[:limit]
 
 
 def payload_of(snapshot: Snapshot) -> str:
     """The snapshot as JSON, refused when it is over :data:`MAX_WORKSPACE_BYTES`."""
     text = snapshot.to_json()
-    size = len(text.encode("utf-8"))
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: not text any store can keep
+        raise StoreError("This workspace holds text that is not valid Unicode (a broken "
+                         "character in a name or a setting): it cannot be saved.") from None
     if size > MAX_WORKSPACE_BYTES:
         raise StoreError(f"This workspace would hold {size:,} bytes, over the limit of "
                          f"{MAX_WORKSPACE_BYTES:,}: remove an upload and save again.")
