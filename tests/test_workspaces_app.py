@@ -1,6 +1,8 @@
 """Workspaces through AppTest: what an analyst saves survives a new session (a reload, a
 restart, a shared link), the read-only link changes nothing, and bad links get a message."""
 
+import os
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -11,15 +13,24 @@ __all__ = ["navigation_like_the_server"]  # the fixture, used by every test here
 CSV = b"name,lat,lon\nNear Maracay,10.25,-67.6\nNear Coro,11.4,-69.67\n"
 
 
-@pytest.fixture(autouse=True)
-def own_store(tmp_path, monkeypatch):
-    """Each test has its own embedded store, so nothing leaks between tests."""
+@pytest.fixture(autouse=True, params=["sqlite", pytest.param("postgis",
+                                                              marks=pytest.mark.postgis)])
+def own_store(request, tmp_path, monkeypatch):
+    """Each test has its own embedded store (or runs on the test PostGIS server, where
+    every workspace has its own random links), the app's store chosen as in production:
+    by FOOTPRINT_DATABASE_URL."""
     from ui import workspace
 
     monkeypatch.setenv("FOOTPRINT_DATA_DIR", str(tmp_path / "store"))
-    monkeypatch.delenv("FOOTPRINT_DATABASE_URL", raising=False)
+    if request.param == "postgis":
+        url = os.environ.get("FOOTPRINT_TEST_DATABASE_URL")
+        if not url:
+            pytest.skip("FOOTPRINT_TEST_DATABASE_URL is not set (make test sets it)")
+        monkeypatch.setenv("FOOTPRINT_DATABASE_URL", url)
+    else:
+        monkeypatch.delenv("FOOTPRINT_DATABASE_URL", raising=False)
     workspace._store.clear()
-    yield tmp_path / "store"
+    yield request.param, tmp_path / "store"
     workspace._store.clear()
 
 
@@ -52,7 +63,8 @@ def test_uploads_and_choices_survive_a_new_session_through_the_edit_link(own_sto
     opened = saved_workspace(at)
     assert len(opened["token"]) == 22 and len(opened["id"]) == 22
     assert opened["token"] != opened["id"]
-    assert (own_store / "workspaces.sqlite").exists()
+    backend, folder = own_store
+    assert (folder / "workspaces.sqlite").exists() == (backend == "sqlite")
 
     again = new_session(workspace=opened["token"])
     assert not again.exception
@@ -132,9 +144,11 @@ def test_the_sources_page_lists_the_uploaded_layers():
     assert "mine.csv: 2 feature(s), adds to the sightings, uploaded 20" in texts
 
 
-def test_an_unwritable_store_keeps_the_session_s_data(tmp_path, monkeypatch):
+def test_an_unwritable_store_keeps_the_session_s_data(tmp_path, monkeypatch, own_store):
     from ui import workspace
 
+    if own_store[0] != "sqlite":
+        pytest.skip("an unwritable folder is the embedded store's case")
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("FOOTPRINT_DATA_DIR", str(blocker / "store"))
