@@ -503,3 +503,36 @@ def test_geometry_postgis_refuses_keeps_the_feature(backend):
     rows = backend.sql("SELECT feature_id, ST_AsText(geom), properties FROM upload_features "
                        "ORDER BY feature_id")
     assert rows == [("1", None, {"n": 1}), ("2", "POINT(1 2)", {"n": 2}), ("3", None, None)]
+
+
+def _crash_mid_save(path: str, workspace_id: str, token: str) -> None:
+    """In a child process: start a save and die (os._exit) between its two writes, with
+    the transaction open, as a killed server would."""
+    import store.sqlite as module
+
+    original = module.sqlite3.connect
+
+    def connect(*args, **kwargs):
+        connection = original(*args, **kwargs)
+        connection.create_function("crash", 0, lambda: os._exit(9))
+        connection.execute("CREATE TEMP TRIGGER die AFTER INSERT ON versions "
+                           "BEGIN SELECT crash(); END")
+        return connection
+
+    module.sqlite3.connect = connect
+    SqliteStore(Path(path)).save(workspace_id, token, 1, snapshot(radius=99), "half-done")
+
+
+def test_a_crash_in_the_middle_of_a_save_loses_nothing_already_saved(tmp_path):
+    path = tmp_path / "workspaces.sqlite"
+    workspace, token = SqliteStore(path).create("Before the crash", snapshot(radius=40))
+    child = multiprocessing.get_context("spawn").Process(
+        target=_crash_mid_save, args=(str(path), workspace.id, token))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 9  # it died inside the save
+    reopened = SqliteStore(path)  # as after a restart
+    assert [v.number for v in reopened.history(workspace.id)] == [1]
+    assert reopened.open(workspace.id).workspace.snapshot == workspace.snapshot
+    # And the store still takes the next save.
+    assert reopened.save(workspace.id, token, 1, snapshot(radius=30)).version == 2

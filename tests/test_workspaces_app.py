@@ -183,3 +183,29 @@ def test_an_earlier_version_can_be_restored_as_a_new_one(own_store):
     assert history[0].note == "restored version 1" and history[0].number == 3
     at.run()  # the restored choices are the saved state: no new version for them
     assert [v.number for v in open_store().history(opened["id"])][0] == 3
+
+
+def test_the_screenshot_link_and_the_figure_carry_the_workspace():
+    at = new_session("pages/data_page.py")
+    upload(at, "mine.csv", CSV)
+    at.button(key="upload_apply").click().run()
+    opened = saved_workspace(at)
+    at.switch_page("pages/map_page.py")
+    at.run()
+    links = [b.proto.url for b in at.get("link_button")
+             if b.proto.label == "Open the screenshot view"]
+    assert len(links) == 1 and f"workspace={opened['token']}" in links[0]
+    assert "screenshot=1" in links[0]
+    # The figure drawn for that view names the workspace in its metadata.
+    import io
+
+    from PIL import Image
+
+    from ui.data import shipped
+    from ui.exports import FigureOptions, figure_file
+
+    png = figure_file(shipped()[0], at.session_state["_choices"], None,
+                      FigureOptions(preset="1x1"), scale=0.2,
+                      workspace=f"{opened['id']} version 1")
+    assert Image.open(io.BytesIO(png)).info["Data version"].endswith(
+        f"; workspace {opened['id']} version 1")
