@@ -61,8 +61,9 @@ def upload_panel() -> None:
         "GeoJSON, CSV with latitude/longitude columns (lat/latitude/y and "
         "lon/lng/long/longitude/x), or GeoPackage, up to "
         f"{MAX_FILE_MB} MB, {MAX_FEATURES:,} features and {MAX_COORDINATES:,} "
-        "coordinate positions. Your file stays in this browser session: it is "
-        "used by the map, the analysis and the exports, and never changes the shipped data.")
+        "coordinate positions. Your file stays in this browser session (until you save "
+        "a workspace, below): it is used by the map, the analysis and the exports, and "
+        "never changes the shipped data.")
     left, right = st.columns(2)
     target = left.radio("The file holds", TARGETS, horizontal=True, key="upload_target")
     mode = right.radio("It should", ["add", "replace"], horizontal=True, key="upload_mode",
