@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis proximity|test|figure ...``.
+"""Command line: ``python -m analysis proximity|test|figure|export ...``.
 
 A bad input file or option gives one line on stderr naming the file and the problem, and
 exit code 2. When a run succeeds, every warning of the reader (one line each, naming the
@@ -147,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     _include_at_facility(test)
     test.add_argument("--format", choices=["json", "markdown"], default="json")
     _figure_parser(commands)
+    _export_parser(commands)
     return parser
 
 
@@ -186,6 +187,37 @@ def _figure_parser(commands) -> None:
                         help="label the sighting or facility ID with TEXT instead of its "
                              "short name (repeatable; an empty TEXT leaves it unlabelled)")
     _include_at_facility(figure)
+
+
+def _export_parser(commands) -> None:
+    from exports import FORMATS
+
+    export = commands.add_parser(
+        "export", help="the story as an interactive HTML map, a GeoPackage for QGIS, KML "
+                       "for Google Earth, or the figure (PNG, SVG, PDF)")
+    _common(export)
+    export.add_argument("-o", "--output", type=Path, required=True,
+                        help="file to write: .html, .gpkg, .kml, .png, .svg or .pdf")
+    export.add_argument("--format", choices=FORMATS, default=None,
+                        help="default: from the output file name")
+    export.add_argument("--title", default=None)
+    export.add_argument("--subtitle", default=None)
+    export.add_argument("--layers", nargs="+", choices=STORY_LAYERS, default=list(STORY_LAYERS))
+    export.add_argument("--date-start", default=None, metavar="YYYY-MM-DD")
+    export.add_argument("--date-end", default=None, metavar="YYYY-MM-DD")
+    export.add_argument("--null", choices=sorted(NULL_MODELS), default=default("null"),
+                        help=_help("null"))
+    export.add_argument("--bounds", nargs="+", default=None, metavar="DEG",
+                        help="WEST SOUTH EAST NORTH in degrees (WGS84): the view the HTML "
+                             "map and the KML open on, the figure's extent (default: the "
+                             "story's places; for figures as the figure command)")
+    export.add_argument("--label", action="append", default=None, metavar="ID=TEXT",
+                        help="figures only: label the sighting or facility ID with TEXT")
+    export.add_argument("--preset", choices=["16x9", "1x1", "4x5", "print"], default="16x9",
+                        help="figures only (default: 16x9)")
+    export.add_argument("--scale", type=float, default=None,
+                        help="figures only: PNG resolution factor")
+    _include_at_facility(export)
 
 
 def _load(reader: FileReader, path: Path, categories, role: str):
@@ -378,8 +410,9 @@ def _quiet_boundary(reader: FileReader, args):
         return None
 
 
-def run_figure(args, reader: FileReader) -> str:
-    """Render the map with the same choices as the app and write it to ``args.output``."""
+def _story_choices(args, reader: FileReader):
+    """The frames and the user's choices of the ``figure`` and ``export`` commands:
+    ``(frames, state, bounds, labels)``; bounds and labels are checked before loading."""
     from datetime import date
 
     import figures
@@ -404,6 +437,14 @@ def run_figure(args, reader: FileReader) -> str:
                      facility_categories=tuple(facility_categories),
                      sighting_categories=tuple(sighting_categories),
                      include_at_facility=bool(args.include_at_facility))
+    return frames, state, bounds, labels
+
+
+def run_figure(args, reader: FileReader) -> str:
+    """Render the map with the same choices as the app and write it to ``args.output``."""
+    import figures
+
+    frames, state, bounds, labels = _story_choices(args, reader)
     options = {"title": args.title} if args.title is not None else {}
     figure = figures.render_figure(frames, state, preset=args.preset, subtitle=args.subtitle,
                                    null=args.null, bounds=bounds, labels=labels,
@@ -414,6 +455,43 @@ def run_figure(args, reader: FileReader) -> str:
         raise InputError(_named(args.output),
                          f"cannot write file ({error.strerror or error})") from None
     return f"wrote {args.output}\n"
+
+
+def run_export(args, reader: FileReader) -> str:
+    """Write the story to ``args.output`` in the format of its extension (or ``--format``):
+    the output path is checked before anything is loaded or computed."""
+    import exports
+    from layers.readers import strip_invisible
+
+    name = strip_invisible(_named(args.output))
+    try:
+        fmt = exports.check_target(args.output, args.format)
+    except exports.ExportPathError as error:
+        raise InputError(name, str(error)) from None
+    frames, state, bounds, labels = _story_choices(args, reader)
+    options = dict(null=args.null, title=args.title, subtitle=args.subtitle, bounds=bounds,
+                   labels=labels)
+    if fmt in exports.FIGURE_FORMATS:
+        options = {k: v for k, v in options.items() if v is not None}
+        options.update(preset=args.preset, scale=args.scale)
+    try:
+        size = exports.write(args.output, fmt, frames, state, **options)
+    except OSError as error:
+        raise InputError(name, f"cannot write file ({error.strerror or error})") from None
+    return f"wrote {name} ({_size_text(size)})\n"
+
+
+def _size_text(size: int) -> str:
+    """A file size for people.
+
+    >>> _size_text(766893), _size_text(88409), _size_text(512)
+    ('767 kB', '88 kB', '512 bytes')
+    """
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:.0f} kB"
+    return f"{size} bytes"
 
 
 def _label_options(values) -> dict | None:
@@ -429,7 +507,8 @@ def _label_options(values) -> dict | None:
     return labels
 
 
-COMMANDS = {"proximity": run_proximity, "test": run_test, "figure": run_figure}
+COMMANDS = {"proximity": run_proximity, "test": run_test, "figure": run_figure,
+            "export": run_export}
 
 
 def main(argv=None) -> int:
@@ -437,7 +516,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     reader = FileReader(swap=args.swap_lat_lon)
     try:
-        high = MAP_RADIUS_KM[1] if args.command == "figure" else MAX_RADIUS_KM
+        high = MAP_RADIUS_KM[1] if args.command in ("figure", "export") else MAX_RADIUS_KM
         args.radius_km = check_radius_km(args.radius_km, "--radius-km", high)
         output = COMMANDS[args.command](args, reader)
     except InputError as error:
