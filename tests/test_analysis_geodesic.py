@@ -145,3 +145,65 @@ def test_geodesic_buffer_boundary_is_within_half_percent_of_radius(geometry):
 def test_geodesic_buffer_rejects_bad_radius(radius_km):
     with pytest.raises(ValueError, match="radius_km"):
         geodesic_buffer(shapely.Point(0, 0), radius_km)
+
+
+# -- long lines and rings measured in bulk (analysis.nearest._BulkPart) --------------------
+SQUARE_WITH_HOLE = shapely.Polygon(
+    [(-68, 6), (-62, 6), (-62, 11), (-68, 11)], holes=[[(-66, 8), (-64, 8), (-64, 9.5), (-66, 9.5)]]
+)
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [SQUARE, SQUARE_WITH_HOLE, shapely.LineString([(-70, 5), (-62, 11), (-61, 4)]),
+     geodesic_circle(-66.9, 10.45, 20.0, vertices=2_000)],
+    ids=["quadrilateral", "square with a hole", "bent line", "2,000-vertex circle"],
+)
+def test_bulk_distances_match_edge_by_edge_and_dense_sampling(geometry):
+    rng = np.random.default_rng(11)
+    lon, lat = rng.uniform(-73, -59, 300), rng.uniform(1, 13, 300)
+    bulk = GeodesicIndex([geometry], bulk_min_vertices=0)
+    edge_by_edge = GeodesicIndex([geometry], bulk_min_vertices=10**9)
+    assert bulk.bulk_parts and not edge_by_edge.bulk_parts
+    fast, slow = bulk.nearest(lon, lat)[1], edge_by_edge.nearest(lon, lat)[1]
+    np.testing.assert_allclose(fast, slow, rtol=1e-3, atol=1e-6)
+    for x, y, d in list(zip(lon, lat, fast, strict=True))[:40]:
+        if geometry.geom_type == "Polygon" and shapely.contains_xy(geometry, x, y):
+            assert d == 0.0
+        else:  # never shorter than a boundary point's distance allows, and within 0.1%
+            line = geometry.boundary if geometry.geom_type == "Polygon" else geometry
+            xy = shapely.get_coordinates(shapely.segmentize(line, 0.0005))
+            assert d == pytest.approx(distance_km(x, y, xy[:, 0], xy[:, 1]).min(), rel=1e-3)
+
+
+def test_a_point_inside_a_long_polygon_is_at_0_km():
+    circle = geodesic_circle(-66.9, 10.45, 20.0, vertices=10_000)
+    index = GeodesicIndex([circle])
+    assert index.bulk_parts
+    _, dist = index.nearest([-66.9, -66.95], [10.45, 10.5])
+    assert dist.tolist() == [0.0, 0.0]
+
+
+def test_a_point_beside_a_long_square_is_at_the_geodesic_distance_to_its_edge():
+    # East edge of the square is the meridian 65 W; a point 0.1 degree east of it at 10.5 N
+    # is 10.95 km away along the parallel (the foot on the meridian is 2 m further north,
+    # which changes the distance by less than a millimetre).
+    square = shapely.segmentize(shapely.box(-66.0, 10.0, -65.0, 11.0), 0.001)
+    index = GeodesicIndex([square], bulk_min_vertices=0)
+    _, dist = index.nearest([-64.9], [10.5])
+    expected = float(distance_km(-64.9, 10.5, -65.0, 10.5))
+    assert expected == pytest.approx(10.95, abs=0.01)
+    assert dist[0] == pytest.approx(expected, abs=1e-6)
+    assert dist[0] <= expected
+
+
+def test_bulk_parts_agree_in_distances_within_and_nearest():
+    circle = geodesic_circle(-66.9, 10.45, 20.0, vertices=10_000)
+    index = GeodesicIndex([shapely.Point(-70.0, 8.0), circle])
+    lon, lat = np.array([-66.9, -66.5, -69.9, -64.0]), np.array([10.2, 10.45, 8.0, 9.0])
+    full = index.distances(lon, lat)
+    facility, dist = index.nearest(lon, lat)
+    np.testing.assert_array_equal(facility, full.argmin(axis=1))
+    np.testing.assert_allclose(dist, full.min(axis=1), atol=1e-12)
+    ids = [hits.tolist() for hits, _ in index.within(lon, lat, 30.0)]
+    assert ids == [[1], [1], [0], []]
