@@ -69,6 +69,7 @@ def export_panel(frames, choices, result, headline=None, bounds=None) -> None:
         st.download_button(f"Download {fmt.upper()} ({preset})", data=render,
                            file_name=f"footprint-{preset}-{choices.radius_km:g}km.{fmt}",
                            mime=MIME[fmt], key="export_download", type="primary")
+        _story_downloads(frames, choices, result, options)
         st.caption("The figure shows the layers, dates and radius chosen in the sidebar, a "
                    "legend, a scale bar, a locator and the credits with the method and "
                    "the result as on this page: the global test over radii and the spread. "
@@ -80,6 +81,28 @@ def export_panel(frames, choices, result, headline=None, bounds=None) -> None:
         st.link_button("Open the screenshot view", f"?{query}",
                        help="The live map full-width with title, legend, scale and credits, "
                             "and no Streamlit controls.")
+
+
+#: The story's other exports (exports.write): button label and file extension.
+STORY_FILES = {"html": "Interactive map (HTML)", "gpkg": "GeoPackage (QGIS)",
+               "kml": "KML (Google Earth)"}
+
+
+def _story_downloads(frames, choices, result, options) -> None:
+    """A row of downloads: the embed, the GeoPackage and the KML, made when clicked, with
+    the same choices, extent, title and test (simulations, seed) as the figure."""
+    import exports
+
+    run = {"null": choices.null, "title": options.title, "subtitle": options.subtitle,
+           "bounds": options.bounds}
+    if result is not None:
+        run.update(simulations=result.simulations, seed=result.seed)
+    for column, (fmt, label) in zip(st.columns(len(STORY_FILES)), STORY_FILES.items(),
+                                    strict=True):
+        column.download_button(
+            label, data=lambda fmt=fmt: exports.to_bytes(fmt, frames, choices.map_state, **run),
+            file_name=f"footprint-{choices.radius_km:g}km.{fmt}",
+            mime=exports.MEDIA_TYPES[fmt], key=f"export_download_{fmt}")
 
 
 def _extent_bounds(extent: str, view):
