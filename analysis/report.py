@@ -50,35 +50,73 @@ class DataDescription:
 
 def proximity_csv(result: ProximityResult) -> str:
     """One row per sighting: id, nearest_facility_id, distance_km, within_radius,
-    facilities_within (ids joined by ';').
+    facilities_within (ids joined by ';'), written by :func:`spreadsheet_csv`.
 
     Examples
     --------
     >>> import pandas as pd
     >>> table = pd.DataFrame({"id": ["s"], "nearest_facility_id": ["f"], "distance_km": [1.5],
     ...                       "within_radius": [True], "facilities_within": [["f"]]})
-    >>> print(proximity_csv(ProximityResult(5.0, table, pd.DataFrame())).strip())
-    id,nearest_facility_id,distance_km,within_radius,facilities_within,radius_km
-    s,f,1.500,true,f,5.0
+    >>> proximity_csv(ProximityResult(5.0, table, pd.DataFrame())).splitlines()
+    ['id,nearest_facility_id,distance_km,within_radius,facilities_within,radius_km', \
+'s,f,1.500,true,f,5.0']
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "nearest_facility_id", "distance_km", "within_radius",
-                     "facilities_within", "radius_km"])
-    for row in result.sightings.itertuples(index=False):
-        writer.writerow([
-            csv_safe(row.id), csv_safe(row.nearest_facility_id), f"{row.distance_km:.3f}",
-            "true" if row.within_radius else "false",
-            ";".join(csv_safe(i) for i in row.facilities_within), result.radius_km,
-        ])
-    return out.getvalue()
+    return spreadsheet_csv(
+        ["id", "nearest_facility_id", "distance_km", "within_radius", "facilities_within",
+         "radius_km"],
+        ([row.id, row.nearest_facility_id, f"{row.distance_km:.3f}",
+          "true" if row.within_radius else "false",
+          ";".join(csv_safe(i) for i in row.facilities_within), result.radius_km]
+         for row in result.sightings.itertuples(index=False)),
+    )
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(value) -> str:
-    """``value`` as text that a spreadsheet will not run as a formula (a leading apostrophe
-    before = + - @, tab or carriage return)."""
+    """``value`` as text that a spreadsheet will not run as a formula.
+
+    The rule, for headers and values alike: a cell that starts with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return gets a leading apostrophe, unless the whole cell is a
+    plain number (``-66.9``, ``+1``, ``1e-3``), which stays a number.
+
+    >>> csv_safe("=HYPERLINK(1)"), csv_safe("-66.9"), csv_safe("-1+2"), csv_safe(3)
+    ("'=HYPERLINK(1)", '-66.9', "'-1+2", '3')
+    """
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if text[:1] in _FORMULA_START and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+class SpreadsheetDialect(csv.excel):
+    """RFC 4180 CSV: comma, double quotes, CRLF line ends. Python's writer quotes any field
+    holding a character of the line terminator, so with CRLF every field with a carriage
+    return or a line feed is quoted (with a bare LF terminator a CR would go out unquoted
+    and a reader would start a new row there)."""
+
+    lineterminator = "\r\n"
+    quoting = csv.QUOTE_MINIMAL
+
+
+def spreadsheet_csv(header, rows) -> str:
+    """CSV text for spreadsheets: every header and value through :func:`csv_safe`, every
+    field quoted by the csv module where it needs it (:class:`SpreadsheetDialect`); None is
+    an empty cell.
+
+    >>> import io
+    >>> text = spreadsheet_csv(["=HYPERLINK(1)", "x"], [[chr(13) + "=1+1", -66.9]])
+    >>> list(csv.reader(io.StringIO(text, newline="")))
+    [["'=HYPERLINK(1)", 'x'], ["'\\r=1+1", '-66.9']]
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, dialect=SpreadsheetDialect)
+    writer.writerow([csv_safe(cell) for cell in header])
+    for row in rows:
+        writer.writerow(["" if cell is None else csv_safe(cell) for cell in row])
+    return out.getvalue()
 
 
 def proximity_markdown(result: ProximityResult, data: DataDescription) -> str:
@@ -305,19 +343,14 @@ def from_to(low: float, high: float) -> str:
 
 
 def robustness_csv(panel: RobustnessResult) -> str:
-    """Every robustness scenario as CSV rows (the command line's JSON keys as columns).
-
-    Ids from input files go through :func:`csv_safe`.
-    """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    """Every robustness scenario as CSV rows (the command line's JSON keys as columns),
+    written by :func:`spreadsheet_csv`."""
     columns = ["null", "radius_km", "jitter", "left_out", "at_facility_included",
                "n_sightings", "observed_within", "p_value", "p_value_low", "p_value_high",
                "simulations"]
-    writer.writerow(columns)
+    rows = []
     for scenario in panel.scenarios:
         row = scenario.to_dict()
-        writer.writerow(["" if row[c] is None else csv_safe(row[c]) if c == "left_out"
-                         else str(row[c]).lower() if isinstance(row[c], bool) else row[c]
-                         for c in columns])
-    return out.getvalue()
+        rows.append([str(row[c]).lower() if isinstance(row[c], bool) else row[c]
+                     for c in columns])
+    return spreadsheet_csv(columns, rows)

@@ -270,3 +270,55 @@ def test_the_analysis_the_app_calls_refuses_radii_by_the_same_rule():
     assert simulated.evaluate(20_003.93).observed_within == 1
     with pytest.raises(ValueError, match=r"^radius_km should be between 0 and 20,003.93 km"):
         simulated.evaluate(1e9)
+
+
+# -- spreadsheet formulas in CSV downloads ---------------------------------------------------
+HOSTILE_CELLS = [("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+                 ("\r=1+1", "'\r=1+1"), ("+cmd|'/c calc'!A0", "'+cmd|'/c calc'!A0"),
+                 ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("-1+2", "'-1+2"),
+                 ("-66.9", "-66.9"), ("+1", "+1"), ("1e-3", "1e-3"), ("Coro", "Coro")]
+
+
+@pytest.mark.parametrize("cell, expected", HOSTILE_CELLS, ids=[repr(c) for c, _ in HOSTILE_CELLS])
+def test_csv_headers_and_values_are_neutralised_quoted_and_parse_back(cell, expected):
+    import csv
+    import io
+
+    from analysis.report import spreadsheet_csv
+
+    text = spreadsheet_csv([cell, "next"], [[cell, "x"], ["y", cell]])
+    if "\r" in cell:
+        assert f'"{expected}"' in text  # quoted: a reader does not start a row there
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows == [[expected, "next"], [expected, "x"], ["y", expected]]
+
+
+def test_the_proximity_csv_neutralises_hostile_ids_and_keeps_one_row_per_sighting():
+    import csv
+    import io
+
+    import pandas as pd
+
+    from analysis.proximity import ProximityResult
+    from analysis.report import proximity_csv
+
+    table = pd.DataFrame({"id": ["\r=1+1", "=HYPERLINK(1)"], "nearest_facility_id": ["@f", "g"],
+                          "distance_km": [1.5, 2.0], "within_radius": [True, False],
+                          "facilities_within": [["@f"], []]})
+    rows = list(csv.reader(io.StringIO(proximity_csv(ProximityResult(5.0, table, None)),
+                                       newline="")))
+    assert [len(row) for row in rows] == [6, 6, 6]
+    assert [row[0] for row in rows[1:]] == ["'\r=1+1", "'=HYPERLINK(1)"]
+    assert rows[1][1] == rows[1][4] == "'@f"
+
+
+def test_the_display_table_neutralises_headers_and_has_no_line_break_in_a_cell():
+    import pandas as pd
+
+    from ui.present import table_for_display
+
+    shown = table_for_display(pd.DataFrame({"=HYPERLINK(1)": ["\r=1+1", "a\nb"],
+                                            "lon": [-66.9, -67.0]}))
+    assert shown.columns.tolist() == ["'=HYPERLINK(1)", "lon"]
+    assert shown.iloc[:, 0].tolist() == ["' =1+1", "a b"]
+    assert shown["lon"].tolist() == [-66.9, -67.0]

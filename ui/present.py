@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pandas as pd
 
@@ -128,22 +129,33 @@ def _display_cell(value):
         return None
     if isinstance(value, list | dict):
         value = json.dumps(value, ensure_ascii=False)
-    return csv_safe(value)
+    return _LINE_BREAK.sub(" ", csv_safe(value))
+
+
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 def table_for_display(table: pd.DataFrame) -> pd.DataFrame:
     """A copy safe for ``st.dataframe`` and the CSV it offers for download.
 
     Text columns (anything not numeric, boolean or datetime) become text, lists and
-    dictionaries JSON; a cell that a spreadsheet would run as a formula gets a leading
-    apostrophe (st.dataframe's own "Download as CSV" does not quote it). Integers too big
-    for Arrow are text too.
+    dictionaries JSON; a header or cell that a spreadsheet would run as a formula gets a
+    leading apostrophe (:func:`analysis.report.csv_safe`), and line breaks inside a cell
+    become spaces: st.dataframe's own "Download as CSV" is written by Streamlit in the
+    browser, which this app cannot make quote a carriage return. Integers too big for Arrow
+    are text too.
 
     >>> table_for_display(pd.DataFrame({"name": ["=HYPERLINK(1)", "Coro"],
     ...                                 "people": [15, 10**30]})).values.tolist()
     [["'=HYPERLINK(1)", '15'], ['Coro', '1000000000000000000000000000000']]
+    >>> shown = table_for_display(pd.DataFrame({"=HYPERLINK(2)": [chr(13) + "=1+1"]}))
+    >>> shown.columns.tolist(), shown.values.tolist()
+    (["'=HYPERLINK(2)"], [["' =1+1"]])
     """
     out = table.copy()
+    renamed = {c: csv_safe(_LINE_BREAK.sub(" ", str(c))) for c in out.columns}
+    if len(set(renamed.values())) == len(renamed):
+        out.columns = [renamed[c] for c in out.columns]
     for column in out.columns:
         values = out[column]
         if (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
