@@ -6,7 +6,7 @@ from mapview.assets import assets_installed, install_assets
 from ui import workspace
 from ui.data import shipped, working_frames
 from ui.layout import exit_screenshot_link, page_links, page_style
-from ui.state import sidebar
+from ui.state import sidebar, url_notices
 
 st.set_page_config(page_title="Footprint: Russian specialists in Venezuela",
                    layout="wide")
@@ -45,4 +45,5 @@ page.run()
 workspace.autosave()  # an editable workspace keeps every change as a new version
 if not screenshot:
     with status:
+        url_notices()  # URL values the app could not use, said once
         workspace.status()  # what this view is built on, and whether it is saved

@@ -67,7 +67,7 @@ WEB_BASEMAPS = {
         "attr": "Imagery &copy; Esri, Maxar, Earthstar Geographics",
     },
 }
-BASEMAP_LABELS = {"offline": "Offline (Natural Earth, GSHHG, GeoNames; no network)",
+BASEMAP_LABELS = {"offline": "Offline (no network)",
                   **{k: v["label"] for k, v in WEB_BASEMAPS.items()}}
 
 
