@@ -52,6 +52,16 @@ DENSIFY_DEGREES = 0.05
 #: Ids the app uses itself: ``none`` is the sidebar's "no sighting selected".
 RESERVED_IDS = frozenset({"none"})
 MAX_COORDINATES = 100_000
+#: Longest text kept in a description, a quote, a note or any other free-text field, in
+#: characters; the rest is cut and replaced by :func:`cut_notice`, with a warning. A 24 MB
+#: description made the map take 21 s to draw.
+MAX_TEXT_CHARS = 10_000
+#: Longest id, name, category, publisher, title, date, placement or address (and property
+#: name) kept, in characters.
+MAX_NAME_CHARS = 300
+#: Fields held to :data:`MAX_NAME_CHARS` (the others to :data:`MAX_TEXT_CHARS`).
+NAME_FIELDS = frozenset({"id", "name", "short_name", "category", "publisher", "title",
+                         "placement", "date", "url"})
 
 
 @dataclass(frozen=True)
@@ -507,6 +517,75 @@ def _default_warnings(file: str, filled: dict) -> list[Problem]:
             for key, note in notes.items() if key in filled]
 
 
+# --------------------------------------------------------------------------- long text
+def cut_notice(removed: int) -> str:
+    """The visible notice that ends a text cut at its limit.
+
+    >>> cut_notice(23_999_000)
+    ' … [cut: 23,999,000 more characters]'
+    """
+    return f" … [cut: {removed:,} more characters]"
+
+
+def cap_text(text: str, limit: int) -> str:
+    """``text`` if it has at most ``limit`` characters, else its first ``limit`` characters
+    and :func:`cut_notice`.
+
+    >>> cap_text("Caracas", 4)
+    'Cara … [cut: 3 more characters]'
+    >>> cap_text("Coro", 4)
+    'Coro'
+    """
+    return text if len(text) <= limit else text[:limit] + cut_notice(len(text) - limit)
+
+
+def _capped(value, field: str, path: str, found: list):
+    """``value`` (a property, at any depth) with every text held to its field's limit; each
+    cut is recorded in ``found`` as (path, limit, length)."""
+    if isinstance(value, str):
+        limit = MAX_NAME_CHARS if field in NAME_FIELDS else MAX_TEXT_CHARS
+        if len(value) > limit:
+            found.append((path, limit, len(value)))
+            # An id is cut without the notice: what is left is still an id (a slug).
+            return value[:limit] if path == "id" else cap_text(value, limit)
+        return value
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            name = key
+            if isinstance(key, str) and len(key) > MAX_NAME_CHARS:
+                name = cap_text(key, MAX_NAME_CHARS)
+                found.append((f"{path}.{key[:40]}…" if path else f"{key[:40]}…",
+                              MAX_NAME_CHARS, len(key)))
+            where = f"{path}.{name}" if path else str(name)
+            out[name] = _capped(item, str(key), where if len(where) < 80 else where[:80], found)
+        return out
+    if isinstance(value, list):
+        return [_capped(item, field, f"{path}[{i}]", found) for i, item in enumerate(value)]
+    return value
+
+
+def _short_text_feature(feature, label: str, file: str) -> tuple[object, list[Problem]]:
+    """A copy of ``feature`` whose id and properties hold no text longer than its limit
+    (:data:`MAX_NAME_CHARS`, :data:`MAX_TEXT_CHARS`), with one warning per field cut (the
+    input is not mutated)."""
+    if not isinstance(feature, dict):
+        return feature, []
+    found: list = []
+    out = feature
+    if isinstance(feature.get("properties"), dict):
+        properties = _capped(feature["properties"], "", "", found)
+        if found:
+            out = {**out, "properties": properties}
+    if isinstance(feature.get("id"), str) and len(feature["id"]) > MAX_NAME_CHARS:
+        found.append(("id", MAX_NAME_CHARS, len(feature["id"])))
+        out = {**out, "id": feature["id"][:MAX_NAME_CHARS]}
+    return out, [Problem(file, label, path, f"text of at most {limit:,} characters",
+                         f"{length:,} characters: cut after {limit:,}"
+                         + ("" if path == "id" else ", with a notice"),
+                         severity="warning") for path, limit, length in found]
+
+
 # --------------------------------------------------------------------------- entry point
 def read_bytes(data: bytes, file_name: str, layer: str | Layer | None = None, *,
                swap: bool = False, existing_ids=(), repair: bool = True) -> ReadResult:
@@ -562,10 +641,11 @@ def read_bytes(data: bytes, file_name: str, layer: str | Layer | None = None, *,
     visible = []
     for index, feature in enumerate(raw):
         label = feature.get("_line") if isinstance(feature, dict) else None
-        feature, found = _visible_feature(feature, label or feature_label(feature, index),
-                                          file)
+        name = label or feature_label(feature, index)
+        feature, cut = _short_text_feature(feature, name, file)
+        feature, found = _visible_feature(feature, name, file)
         visible.append(feature)
-        problems.extend(found)
+        problems.extend(cut + found)
     raw = visible
     lines = {}
     prepared = []

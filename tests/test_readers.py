@@ -444,3 +444,48 @@ def test_long_lines_are_limited_by_their_length_not_their_coordinates():
     assert str(result.errors[0]).startswith(
         f"long.geojson: field 'geometry': expected lines and polygon edges short enough to "
         f"measure: at most {MAX_DENSIFIED_VERTICES:,} vertices")
+
+
+# (name, file name, content, field, its limit, characters given)
+TOO_LONG_TEXT = [
+    ("24_mb_description", "a.geojson",
+     fc(point(-66.9, 10.5, id="x", description="d" * 24_000_000)), "description", 10_000,
+     24_000_000),
+    ("long_name", "a.geojson", fc(point(-66.9, 10.5, id="x", name="n" * 5_000)), "name", 300,
+     5_000),
+    ("long_quote", "a.geojson", fc(point(-66.9, 10.5, id="x", sources=[
+        {"publisher": "P", "title": "T", "published": None, "url": None,
+         "quote": "q" * 50_000}])), "sources[0].quote", 10_000, 50_000),
+    ("long_csv_cell", "a.csv", b"name,lat,lon,note\nA,10.5,-66.9," + b"z" * 100_000 + b"\n",
+     "note", 10_000, 100_000),
+    ("long_id", "a.geojson", fc(point(-66.9, 10.5, id="i" * 1_000)), "id", 300, 1_000),
+]
+# An id is cut without the notice, so that what is left is still an id (a slug).
+
+
+@pytest.mark.parametrize("name,file_name,content,field,limit,given", TOO_LONG_TEXT,
+                         ids=[row[0] for row in TOO_LONG_TEXT])
+def test_a_text_over_its_limit_is_cut_with_a_visible_notice_and_a_warning(
+        name, file_name, content, field, limit, given):
+    from layers.readers import cut_notice
+
+    result = read_bytes(content, file_name, "sightings")
+    assert result.errors == ()
+    assert len(result.frame) == 1
+    cut = [p for p in result.warnings if p.field == field]
+    assert len(cut) == 1, result.warnings
+    assert str(cut[0]).startswith(f"warning: {file_name}: ")
+    assert cut[0].feature  # names the feature (its id, or the CSV line)
+    assert f"at most {limit:,} characters" in str(cut[0]) and f"{given:,}" in str(cut[0])
+    properties = result.features[0]["properties"]
+    value = properties["sources"][0]["quote"] if "[" in field else properties[field]
+    notice = "" if field == "id" else cut_notice(given - limit)
+    assert value == value[:limit] + notice
+    assert len(result.to_geojson()) < 100_000
+
+
+def test_a_text_at_its_limit_is_kept_whole_without_a_warning():
+    result = read_bytes(fc(point(-66.9, 10.5, id="x", description="d" * 10_000,
+                                 name="n" * 300)), "a.geojson", "sightings")
+    assert {"description", "name"}.isdisjoint(p.field for p in result.warnings)
+    assert result.features[0]["properties"]["description"] == "d" * 10_000
