@@ -152,7 +152,7 @@ LAYERS: tuple[Layer, ...] = (
             "labels": {
                 "confirmed": "Sighting: confirmed",
                 "reported": "Sighting: reported",
-                "rumored": "Sighting: rumoured",
+                "rumored": "Sighting: rumored",
             },
             "marker": "circle",
         },

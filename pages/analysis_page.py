@@ -20,7 +20,7 @@ from ui import compute, exports
 from ui.data import working_frames
 from ui.present import envelope_frame, names_of, scenario_frame, table_for_display
 from ui.settings import INT_RANGES, SETTINGS
-from ui.state import current
+from ui.state import WORDS, current
 
 choices = current()
 state = choices.map_state
@@ -28,11 +28,20 @@ model = NULL_MODELS[choices.null]
 facilities, sightings = compute.analysis_frames(state)
 left_out = compute.left_out_at_facility(state)
 
+
+
+def _words(kind: str, ids) -> str:
+    """Category ids as the sidebar names them (lower case inside a sentence)."""
+    return ", ".join(WORDS[kind].get(i, i).lower() for i in ids) or "none"
+
+
 st.header("Are the sightings closer to Russian assets than chance?")
 counted = (
     f"**Counted:** {plural(len(sightings), 'sighting')} "
-    f"({', '.join(state.sighting_categories) or 'none'}) against {len(facilities)} facilities"
-    f" ({', '.join(state.facility_categories) or 'none'}), dates {state.date_start} to "
+    f"({_words('sighting_categories', state.sighting_categories)}) against "
+    f"{len(facilities)} facilities "
+    f"({_words('facility_categories', state.facility_categories)}), dates "
+    f"{state.date_start} to "
     f"{state.date_end}. {precision_summary(sightings, state.date_start, state.date_end)}"
 )
 if left_out:

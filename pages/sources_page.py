@@ -6,10 +6,16 @@ from analysis.nulls import NULL_MODELS
 from analysis.report import escape_markdown
 from analysis.wording import P_MEANING
 from layers.registry import story_layers
+from layers.schema import UNKNOWN_PRECISION_KM
+from mapview.build import CONFIDENCE_WORDS
 from ui.data import shipped, working_frames
 from ui.present import quoted, sources_index
 from ui.state import current
 from ui.workspace import uploaded_layers
+
+#: Layer names in a sentence ("Amuay refinery (a facility)").
+LAYER_WORDS = {"facilities": "facility", "sightings": "sighting",
+               "flights": "documented flight", "orinoco_mining_arc": "Orinoco Mining Arc"}
 
 current()  # the shared sidebar and URL state come from the frame
 frames = working_frames()
@@ -24,6 +30,17 @@ if uploaded:
         st.text(f"{row['file']}: {row['features']} feature(s), {row['how']} the "
                 f"{row['layer']}, uploaded {row['uploaded'] or 'at an unknown time'}")
 
+st.header("How sure is each report?")
+st.caption("Every feature says how firm its reporting is, in its popup and in the tables:")
+for level, words in CONFIDENCE_WORDS.items():
+    if level != "background":
+        st.markdown(f"- **{escape_markdown(words.split(':')[0])}**:"
+                    f"{escape_markdown(words.split(':', 1)[1])}.")
+st.caption("And how precisely it is placed: “location within about 10 km” means the "
+           "source names a town or an area, not an address; the point stands for "
+           "anywhere in that circle. “Precision unknown”: the file did not say, and the "
+           f"uncertainty run assumes {UNKNOWN_PRECISION_KM:g} km.")
+
 st.header("Sources")
 st.caption("Every feature on the map cites at least one source; quotes are verbatim. An "
            "address is given only where our copy of the source has it.")
@@ -37,7 +54,7 @@ for source, supported in sources_index(frames, claims, [layer.name for layer in
         else:
             st.caption("No public address in our copy of this source.")
         for layer_name, name, quote in supported:
-            st.text(f"• {name} [{layer_name}]")
+            st.text(f"• {name} ({LAYER_WORDS.get(layer_name, layer_name)})")
             if quote:
                 st.caption(escape_markdown(quoted(quote)))
 

@@ -196,7 +196,7 @@ def test_kml_placemarks_carry_names_escaped_descriptions_styles_and_times(writte
     sightings = {p.name: p for p in _placemarks(document)["Sightings of Russian specialists"]}
     coro = sightings["Coro: Cumberland hotel by the airport"]
     assert "They’ve taken up an entire floor" in coro.description  # the quote
-    assert "confidence: <b>reported</b>" in coro.description
+    assert "Reported: from a journalist" in coro.description
     assert coro.style_url.url == "#sightings-reported"
     assert str(coro.times.timestamp) == "2019-05-03"
     data = {d.name: d.value for d in coro.extended_data.elements}

