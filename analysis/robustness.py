@@ -249,7 +249,10 @@ def robustness(
     get_null_model(null)
     if rng is not None and not isinstance(rng, int | np.integer):
         raise ValueError("rng should be an integer seed or None")
-    region = union_boundary(boundary) if boundary is not None else None
+    try:
+        region = union_boundary(boundary) if boundary is not None else None
+    except ValueError:  # an empty boundary: its file is missing or unreadable
+        region = None
     # Stream codes use each model's position in NULL_MODELS, so a subset (``nulls``) gives
     # the same numbers as the full panel.
     models = [(code, m) for code, m in enumerate(NULL_MODELS.values())

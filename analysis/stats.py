@@ -115,6 +115,8 @@ def counts_within(distances_km, radii_km) -> np.ndarray:
 
 
 def _boundary(model: NullModel, boundary):
+    if not model.needs_boundary:
+        return None  # not even read: a missing boundary file does not stop the towns nulls
     if boundary is None:
         if model.needs_boundary:
             raise ValueError(f"the {model.name!r} null model needs boundary=... (a polygon)")

@@ -28,12 +28,20 @@ def load_claims(path=None) -> tuple[list[dict], list[Problem]]:
 
     import pydantic
 
-    from layers.registry import CLAIMS_FILE
+    from layers import registry
     from layers.schema import Claim
-    from layers.validation import _pydantic_problems, feature_label, parse_json_bytes
+    from layers.validation import (
+        _pydantic_problems,
+        feature_label,
+        parse_json_bytes,
+        read_limited,
+    )
 
-    path = path or CLAIMS_FILE
-    obj, problems = parse_json_bytes(path.read_bytes(), path.name)
+    path = path or registry.DATA_DIR / registry.CLAIMS_FILE.name  # follows DATA_DIR
+    data, unreadable = read_limited(path, path.name)
+    if unreadable is not None:
+        return [], [unreadable]
+    obj, problems = parse_json_bytes(data, path.name)
     if obj is None:
         return [], problems
     claims = obj.get("claims") if isinstance(obj, dict) else None

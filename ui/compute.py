@@ -13,6 +13,7 @@ from analysis.robustness import robustness
 from analysis.stats import location_uncertainty, radius_sweep, simulate_null
 from analysis.summary import headline_from, other_nulls_global
 from analysis.wording import WEAK_NULLS, target_phrase
+from layers.registry import get_layer
 from mapview.build import MapState, analysis_subset, filter_by_date
 from mapview.lru import BoundedLRU
 from ui.data import working_frames, working_version
@@ -115,7 +116,12 @@ def _simulated(state: MapState, null: str, simulations: int, seed: int, progress
 
 
 def sample_size_problem(state: MapState, null: str) -> str | None:
-    """Why ``null`` cannot be simulated for these sightings (too many for the towns)."""
+    """Why ``null`` cannot be simulated for these sightings (too many for the towns, or a
+    support file it needs is missing or unreadable: the towns table, the boundary)."""
+    if nulls.get_null_model(null).needs_boundary and working_frames()["venezuela"].empty:
+        return (f"The {null} null model needs the national boundary, and "
+                f"{get_layer('venezuela').file} could not be read: it is unavailable. "
+                "Choose a towns null model.")
     _, sightings = analysis_frames(state)
     return nulls.sample_size_problem(null, len(sightings))
 

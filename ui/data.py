@@ -7,13 +7,14 @@ import pandas as pd
 import streamlit as st
 
 import layers
+from analysis import nulls
 from layers.registry import DATA_DIR
 
 
 def data_version() -> tuple:
     """Changes whenever a shipped data file changes: the cache key for the loaders."""
     return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                        for p in DATA_DIR.glob("*json")))
+                        for p in [*DATA_DIR.glob("*json"), *DATA_DIR.glob("*.csv")]))
 
 
 @st.cache_resource(show_spinner="Loading layers…", max_entries=4)
@@ -23,7 +24,9 @@ def _load(version: tuple):
     frames = {name: result.frame for name, result in results.items()}
     problems = [str(p) for result in results.values() for p in result.problems]
     claims, claim_problems = layers.load_claims()
-    return frames, problems + [str(p) for p in claim_problems], claims
+    towns = nulls.towns_problem()  # the towns null models need it; the rest does not
+    return frames, problems + [str(p) for p in claim_problems] + ([towns] if towns else []), \
+        claims
 
 
 def shipped() -> tuple[dict[str, gpd.GeoDataFrame], list[str], list[dict]]:
