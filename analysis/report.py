@@ -35,6 +35,52 @@ def escape_markdown(text) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
+#: What Markdown would misread inside a sentence: emphasis, code, links, raw HTML, tables.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+#: What it would misread at the start of a line: a heading, quote, list item or rule.
+_BLOCK_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+
+
+def markdown_text(text) -> str:
+    """Text for a Markdown document that a CMS shows as it reads: only what Markdown would
+    misread is escaped (no backslash before ordinary words, hyphens, apostrophes, colons or
+    slashes). Newlines become spaces.
+
+    >>> print(markdown_text("Coro: the hotel's guests, data/sightings.geojson"))
+    Coro: the hotel's guests, data/sightings.geojson
+    >>> print(markdown_text("<img src=x> [click](javascript:x) *bold* a_b &amp;"))
+    \\<img src=x\\> \\[click\\](javascript:x) \\*bold\\* a\\_b &amp;amp;
+    >>> print(markdown_text("# not a heading"))
+    \\# not a heading
+    """
+    flat = " ".join(str(text).split())
+    flat = _INLINE_SPECIAL.sub(r"\\\1", flat)
+    flat = re.sub(r"&(?=#?\w+;)", "&amp;", flat)  # an entity would be decoded
+    return _BLOCK_START.sub(r"\1\\\2", flat)
+
+
+def methodology_text(box: str) -> str:
+    """The methodology box as plain text, for an editor that does not read Markdown: the
+    same sentences without the quote marks, emphasis and escapes.
+
+    >>> box = "> ### How\\n>\\n> **Data.** a\\\\_b \\\\<x\\\\>, *p* &amp;amp;\\n> - one"
+    >>> print(methodology_text(box))
+    How
+    <BLANKLINE>
+    Data. a_b <x>, p &amp;
+    - one
+    """
+    out = []
+    for line in box.splitlines():
+        line = re.sub(r"^> ?", "", line)
+        line = re.sub(r"^#+ ", "", line)
+        line = re.sub(r"\*\*(.+?)\*\*", r"\1", line)
+        line = re.sub(r"(?<![\\*])\*(?!\s)(.+?)(?<![\s\\])\*", r"\1", line)
+        line = re.sub(r"\\(.)", r"\1", line)
+        out.append(line.replace("&amp;", "&"))
+    return "\n".join(out).strip() + "\n"
+
+
 @dataclass(frozen=True)
 class DataDescription:
     """What went into a run, for the 'Data' paragraph: file names, counts, sources."""
@@ -140,15 +186,15 @@ def proximity_markdown(result: ProximityResult, data: DataDescription) -> str:
 
 def _data_paragraph(data: DataDescription) -> str:
     def categories(values):
-        return f" (categories: {', '.join(escape_markdown(v) for v in values)})" if values else ""
+        return f" (categories: {', '.join(markdown_text(v) for v in values)})" if values else ""
 
     text = (
-        f"**Data.** {data.n_sightings} sightings from {escape_markdown(data.sightings_file)}"
+        f"**Data.** {data.n_sightings} sightings from {markdown_text(data.sightings_file)}"
         f"{categories(data.sighting_categories)} and {data.n_facilities} facilities from "
-        f"{escape_markdown(data.facilities_file)}{categories(data.facility_categories)}."
+        f"{markdown_text(data.facilities_file)}{categories(data.facility_categories)}."
     )
     if data.sources:
-        text += " Sources: " + "; ".join(escape_markdown(s) for s in data.sources) + "."
+        text += " Sources: " + "; ".join(markdown_text(s) for s in data.sources) + "."
     text += (
         " Comparison towns: GeoNames populated places (CC BY 4.0) with 15,000 or more "
         "inhabitants."
@@ -174,8 +220,12 @@ def methodology_markdown(
     headline: str | None = None,
     left_out: list[str] | tuple[str, ...] = (),
     shared: list[dict] | tuple[dict, ...] = (),
+    caveats: list[tuple[str, str]] | None = None,
 ) -> str:
     """A methodology box a journalist can paste under a story.
+
+    ``caveats``: the (title, text) pairs the Analysis page shows (:func:`caveat_items`),
+    so the box says all of them; None: the box's own short list.
 
     Sections: Finding (the headline and what p means), Data, Method, Result, Robustness,
     Caveats. Text from input files (file names, categories, sources, ids) is escaped; the
@@ -190,7 +240,7 @@ def methodology_markdown(
         lines[-1] += (
             " Not counted, because they were placed at a facility by construction (a "
             "reported visit to it, a job at it): "
-            + ", ".join(escape_markdown(i) for i in left_out) + "."
+            + ", ".join(markdown_text(i) for i in left_out) + "."
         )
     lines += [
         ">",
@@ -250,26 +300,29 @@ def methodology_markdown(
         f"one radius is about {format_p(result.min_achievable_p_value)}"
         + ("; it cannot reach the usual 0.05 threshold." if not result.can_reach_0_05 else ".")
     )
-    lines += [
-        ">",
-        "> **Caveats.**",
-        "> - Sightings are the ones that were reported, not a sample: people are seen and "
-        "written about where reporters and witnesses are, which is often where the "
-        "facilities are too.",
-        f"> - Small numbers. {reach}",
-        "> - Locations are approximate (some only to the nearest town); distances inherit "
-        "that imprecision.",
-        "> - A small p-value says the pattern is unusual under this null model, not why.",
-    ]
-    for s in shared:
-        lines.append(
-            f"> - {escape_markdown(s['sighting'])} and {escape_markdown(s['facility'])} are "
-            f"both placed on one gazetteer point, so their distance is 0 km by construction;"
-            f" with the stated precision ({_km_or_unknown(s, 'sighting')} and "
-            f"{_km_or_unknown(s, 'facility')}) they could be up to "
-            f"{s['up_to_km']:g} km apart.")
-    if result.null in WEAK_NULLS:
-        lines.append(f"> - {_WEAK_WARNING}")
+    lines += [">", "> **Caveats.**"]
+    if caveats is not None:
+        lines += [f"> - **{markdown_text(title)}.** {markdown_text(text)}"
+                  for title, text in caveats]
+    else:
+        lines += [
+            "> - Sightings are the ones that were reported, not a sample: people are seen "
+            "and written about where reporters and witnesses are, which is often where the "
+            "facilities are too.",
+            f"> - Small numbers. {reach}",
+            "> - Locations are approximate (some only to the nearest town); distances "
+            "inherit that imprecision.",
+            "> - A small p-value says the pattern is unusual under this null model, not why.",
+        ]
+        for s in shared:
+            lines.append(
+                f"> - {markdown_text(s['sighting'])} and {markdown_text(s['facility'])} are "
+                f"both placed on one gazetteer point, so their distance is 0 km by "
+                f"construction; with the stated precision ({_km_or_unknown(s, 'sighting')} "
+                f"and {_km_or_unknown(s, 'facility')}) they could be up to "
+                f"{s['up_to_km']:g} km apart.")
+        if result.null in WEAK_NULLS:
+            lines.append(f"> - {_WEAK_WARNING}")
     return "\n".join(lines) + "\n"
 
 
@@ -277,6 +330,56 @@ _WEAK_WARNING = (
     "The null model scatters points anywhere in Venezuela, a weak comparison: most of the "
     "country is empty, so almost any real set of places looks clustered against it."
 )
+
+
+def caveat_items(result: TestResult, *, low_km: float, high_km: float,
+                 shared=(), precisions=(), null: str | None = None) -> list[tuple[str, str]]:
+    """Every caveat of a result as (title, plain text), for the Analysis page and the
+    methodology box alike. ``precisions``: (name, km or None) of the counted sightings and
+    tested facilities, from which the location caveat is written (never a fixed text)."""
+    items = [
+        ("Selection bias", "Sightings are what reached journalists: people notice and "
+                           "report foreigners near refineries and hotels more than "
+                           "elsewhere, which is often where the facilities are too."),
+        ("Small n", f"{result.n_sightings} sighting{'s' if result.n_sightings != 1 else ''};"
+                    f" the smallest achievable p at one radius is "
+                    f"{format_p(result.min_achievable_p_value)}"
+                    + ("; it cannot reach the usual 0.05 threshold." if not
+                       result.can_reach_0_05 else ".")),
+        ("Choice of radius", "Any one radius may have been picked after looking at the map;"
+                             f" quote the global test, which covers every radius from "
+                             f"{low_km:g} to {high_km:g} km, and the spread."),
+        ("Placed by construction", "Sightings reported as a visit to a facility or a job at "
+                                   "it sit on it because of how they were reported; they "
+                                   "are left out unless counted in the sidebar."),
+    ]
+    known = sorted((km, name) for name, km in precisions if km is not None)
+    unknown = [name for name, km in precisions if km is None]
+    if known:
+        median = known[len(known) // 2][0]
+        widest_km, widest = known[-1]
+        text = (f"Half the places are known to within {median:g} km or better; the least "
+                f"precise, {widest}, only to {widest_km:g} km. Distances inherit that "
+                "imprecision (see the location-uncertainty range).")
+    else:
+        text = "No place states its precision. Distances inherit that imprecision."
+    if unknown:
+        text += (f" {len(unknown)} place{'s' if len(unknown) != 1 else ''} state no "
+                 f"precision (taken as {UNKNOWN_PRECISION_KM:g} km in the uncertainty run).")
+    items.append(("Location precision", text))
+    for s in shared:
+        items.append(("Shared places", f"{s['sighting']} and {s['facility']} are both "
+                      "placed on one gazetteer point, so their distance is 0 km by "
+                      f"construction; with the stated precision ({_km_or_unknown(s, 'sighting')}"
+                      f" and {_km_or_unknown(s, 'facility')}) they could be up to "
+                      f"{s['up_to_km']:g} km apart."))
+    items.append(("What p says", "A small p-value says the pattern is unusual under this "
+                                 "chance model, not why."))
+    items.append(("Assets are the ones the story names", "Russian interests not in the "
+                                                         "sources are not on the map."))
+    if (null or result.null) in WEAK_NULLS:
+        items.append(("Weak comparison", _WEAK_WARNING))
+    return items
 
 
 def _ranges(ranges) -> str:

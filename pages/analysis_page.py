@@ -7,9 +7,11 @@ import streamlit as st
 from analysis.nulls import NULL_MODELS
 from analysis.proximity import shared_points
 from analysis.report import (
+    caveat_items,
     escape_markdown,
     from_to,
     methodology_markdown,
+    methodology_text,
     proximity_csv,
     robustness_csv,
     robustness_sentence,
@@ -243,36 +245,22 @@ st.caption(f"Each sighting and facility moved at random within its stated "
 
 proximity = compute.proximity(state)
 shared = shared_points(proximity, facilities, sightings)
-shared_text = "".join(
-    f"\n  - {escape_markdown(s['sighting'])} and {escape_markdown(s['facility'])} are both "
-    f"placed on one gazetteer point, so their distance is 0 km by construction; with the "
-    f"stated precision ({s['sighting_precision_km']:g} km and "
-    f"{s['facility_precision_km']:g} km) they could be up to {s['up_to_km']:g} km apart."
-    for s in shared)
+precisions = [(str(row.get("name") or row.get("id")), None if pd.isna(row.get(
+    "location_precision_km")) else float(row["location_precision_km"]))
+    for frame in (sightings, facilities) for row in frame.to_dict("records")]
+caveats = caveat_items(result, low_km=low_km, high_km=high_km, shared=shared,
+                       precisions=precisions, null=choices.null)
 st.subheader("Caveats")
-st.markdown(
-    "- **Selection bias.** Sightings are what reached journalists: people notice and report "
-    "foreigners near refineries and hotels more than elsewhere.\n"
-    f"- **Small n.** {plural(result.n_sightings, 'sighting')}; the smallest achievable p at "
-    f"one radius is {format_p(result.min_achievable_p_value)}.\n"
-    "- **Choice of radius.** Any one radius may have been picked after looking at the map; "
-    "quote the global test, which covers every radius from "
-    f"{low_km:g} to {high_km:g} km, and the spread.\n"
-    "- **Placed by construction.** Sightings reported as a visit to a facility or a job at it"
-    " sit on it because of how they were reported; they are left out unless you count them "
-    "in the sidebar.\n"
-    "- **Location precision.** Most places are city-level (10-15 km); the Carabobo-2 field "
-    "is approximate (60 km). See the location-uncertainty range above.\n"
-    f"- **Shared places.** {plural(len(shared), 'counted sighting')} "
-    f"{'sits' if len(shared) == 1 else 'sit'} on the same point as a facility.{shared_text}\n"
-    "- **Assets are the ones the story names.** Russian interests not in the sources are "
-    "not on the map.")
+st.markdown("\n".join(f"- **{escape_markdown(title)}.** {escape_markdown(text)}"
+                       for title, text in caveats))
 
 st.subheader("Downloads")
 description = exports.data_description(facilities, sightings, state,
                                        st.session_state.get("uploads", {}))
 box = methodology_markdown(result, description, sweep, uncertainty, global_result=found,
-                           panel=panel, headline=line, left_out=left_out, shared=shared)
+                           panel=panel, headline=line, left_out=left_out, shared=shared,
+                           caveats=caveats)
+plain = methodology_text(box)
 a, b, c, d = st.columns(4)
 a.download_button("Proximity table (CSV)", data=lambda: proximity_csv(proximity),
                   file_name=f"footprint-proximity-{state.radius_km:g}km.csv", mime="text/csv",
@@ -290,4 +278,12 @@ d.download_button("Methodology box (Markdown)", data=box,
                   file_name="footprint-methodology.md", mime="text/markdown",
                   key="download-methodology")
 with st.expander("Methodology box to paste under a story"):
-    st.code(box, language="markdown")
+    st.caption("Two forms of the same text, every caveat above included: Markdown for a "
+               "CMS that reads it, plain text for one that does not. The copy button is at "
+               "the top right of each.")
+    as_markdown, as_text = st.tabs(["Markdown", "Plain text"])
+    as_markdown.code(box, language="markdown", wrap_lines=True)
+    as_text.code(plain, language=None, wrap_lines=True)
+    st.download_button("Methodology box (plain text)", data=plain,
+                       file_name="footprint-methodology.txt", mime="text/plain",
+                       key="download-methodology-text")

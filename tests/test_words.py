@@ -56,3 +56,25 @@ def test_a_url_value_the_app_cannot_use_is_explained(query, said):
     assert result_line(at)  # and the page works
     at.run()
     assert said not in " ".join(w.value for w in at.warning)  # said once
+
+
+def test_the_methodology_box_pastes_cleanly_in_both_forms():
+    at = run_app("pages/analysis_page.py")
+    codes = [c.value for c in at.code]
+    box = next(c for c in codes if c.startswith("> ### How we tested this"))
+    plain = next(c for c in codes if c.startswith("How we tested this"))
+    # No backslash before ordinary words, hyphens, apostrophes, colons or slashes.
+    assert not re.search(r"\\[A-Za-z0-9'\-:/.,()]", box), re.findall(r".{20}\\.{5}", box)
+    assert "Footprint\\'s" not in box and "data\\/" not in box
+    # Plain text: no Markdown left, and no escapes.
+    assert "**" not in plain and "\\" not in plain and not plain.startswith(">")
+    # Both complete: every caveat the page lists.
+    page = " ".join(m.value for m in at.markdown)
+    titles = re.findall(r"- \*\*([^*]+?)\.\*\* ", page)
+    assert len(titles) >= 7, titles
+    for title in titles:
+        plain_title = title.replace("\\", "")
+        assert f"**{plain_title}.**" in box, title
+        assert f"{plain_title}." in plain, title
+    # Shown wrapped, not in a box to scroll sideways.
+    assert all(c.proto.wrap_lines for c in at.code if c.value in (box, plain))
