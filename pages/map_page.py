@@ -3,13 +3,21 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis.report import markdown_text
 from analysis.wording import P_MEANING
 from mapview.build import Overlay, base_map, dynamic_groups, layer_control
 from ui import compute
 from ui.data import working_frames
 from ui.export_panel import export_panel
 from ui.layout import HEADLINE_KEY, TITLE_KEY, fill_frame
-from ui.present import EMPTY_LINE, highlight_selected, names_of, proximity_frame, sighting_at
+from ui.present import (
+    EMPTY_LINE,
+    highlight_selected,
+    map_description,
+    names_of,
+    proximity_frame,
+    sighting_at,
+)
 from ui.settings import SETTINGS, url_int, url_radius
 from ui.state import current
 from ui.view import MAP_KEY, initial_view, layers_from_switcher, record_view
@@ -126,6 +134,10 @@ with map_column:
         height=860 if choices.screenshot else 620,
         on_change=on_map_change,
     )
+    if not choices.screenshot:  # the map as text, for screen readers and a quick read
+        st.caption("**Map, in words.** " + markdown_text(map_description(
+            frames, state, proximity)), help="A text description of what the map shows, "
+            "from the data and the current choices.")
 
 if side is not None and not headline_first:
     with headline_box:

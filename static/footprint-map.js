@@ -209,12 +209,14 @@
     box.setAttribute("role", "status");
     map.getContainer().appendChild(box);
     var timer = null;
-    return function (text, ms) {
+    var say = function (text, ms) {
       box.textContent = text || "";
       box.style.display = text ? "block" : "none";
       clearTimeout(timer);
       if (text && ms) { timer = setTimeout(function () { box.style.display = "none"; }, ms); }
     };
+    say.box = box;
+    return say;
   }
 
   function wheelUntilFocused(map, say) {
@@ -306,6 +308,35 @@
   }
 
   // ------------------------------------------------------------------ entry points
+  // Keyboard: every story marker can be reached with Tab and opened with Enter (or Space),
+  // which selects a sighting as a click does and opens its popup.
+  function plainText(html) {
+    var box = document.createElement("textarea");  // decodes entities, runs nothing
+    box.innerHTML = String(html || "");
+    return box.value;
+  }
+
+  function keyboardMarkers(map) {
+    function enable(layer) {
+      var p = layer && layer.feature && layer.feature.properties;
+      if (!p || !p.fp_id || !layer._path || !layer.getLatLng || layer._fpKeys) { return; }
+      layer._fpKeys = true;
+      var path = layer._path;
+      var name = p.fp_tooltip ? plainText(p.fp_tooltip) : String(p.fp_id);
+      path.setAttribute("tabindex", "0");
+      path.setAttribute("role", "button");
+      path.setAttribute("aria-label", name + ": press Enter to select it and read its sources");
+      path.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter" && event.key !== " ") { return; }
+        event.preventDefault();
+        // as a click: the app selects it, and its layer opens the popup
+        layer.fire("click", {latlng: layer.getLatLng(), originalEvent: event}, true);
+      });
+    }
+    map.eachLayer(enable);
+    map.on("layeradd", function (e) { enable(e.layer); });
+  }
+
   // Screenshot mode: the box as large as the frame allows, clear of the title card, the
   // credits and the legend (under the box or beside it, whichever leaves the larger map).
   function fitWithRoom(map, bounds, tries) {
@@ -362,6 +393,10 @@
     if (options.bounds) { resetControl(map, options.bounds); }
     bufferHint(map, say);
     keepLabelsInside(map);
+    keyboardMarkers(map);
+    map.getContainer().setAttribute("role", "region");
+    map.getContainer().setAttribute("aria-label", options.label ||
+      "Map of the story's places; a text description follows it on the page");
     setTimeout(function () { foldLegendOnSmallScreens(map); }, 0);
     if (options.fit) { setTimeout(function () { fitWithRoom(map, options.fit); }, 0); }
     // --- Standalone embeds (exports/html.py) pass the basemap inline: drawn without any
@@ -374,18 +409,38 @@
       }, 0);
     }
     // --- end of the embed option.
-    if (options.basemapUrl) {
-      fetch(options.basemapUrl, {credentials: "same-origin"})
+    function loadBasemap(url, state) {
+      fetch(url, {credentials: "same-origin"})
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
         .then(function (data) {
           drawBasemap(map, data, options);
-          map.getContainer().setAttribute("data-fp-basemap", "ready");
+          map.getContainer().setAttribute("data-fp-basemap", state);
         })
         .catch(function () {
           map.getContainer().setAttribute("data-fp-basemap", "failed");
           say("The offline basemap could not be loaded from this server " +
               "(run: python -m mapview.assets)");
         });
+    }
+    if (options.basemapUrl) { loadBasemap(options.basemapUrl, "ready"); }
+    // A web basemap that does not load (no network, a refusing tile server): say so on the
+    // map and draw the offline basemap instead, from this server.
+    if (options.fallbackUrl) {
+      var notice = hint(map), failures = 0, fellBack = false;
+      notice.box.classList.add("fp-notice");
+      map.eachLayer(function (layer) {
+        if (!(layer instanceof L.TileLayer)) { return; }
+        layer.on("tileerror", function () {
+          failures += 1;
+          if (failures < 2 || fellBack) { return; }
+          fellBack = true;
+          notice("The web basemap could not be loaded (no network, or its server refused)." +
+                 " Showing the offline basemap instead; choose \u201cOffline (no network)\u201d" +
+                 " under Basemap in the sidebar to keep it.");
+          layer.setOpacity(0);
+          loadBasemap(options.fallbackUrl, "fallback");
+        });
+      });
     }
   };
 

@@ -2,6 +2,7 @@
 are explained, not silently reset."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,42 @@ def test_the_methodology_box_pastes_cleanly_in_both_forms():
         assert f"{plain_title}." in plain, title
     # Shown wrapped, not in a box to scroll sideways.
     assert all(c.proto.wrap_lines for c in at.code if c.value in (box, plain))
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2.2 contrast ratio of two sRGB colours."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_contrast_helper_knows_the_textbook_values():
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast("#777777", "#ffffff"), 2) == 4.48
+
+
+def test_every_marker_stands_out_from_the_land_by_3_to_1():
+    from layers.registry import PALETTE
+    from mapview.build import LAND_FILLS, MARKER_OUTLINE
+
+    # A rumored sighting's yellow fill alone would not (about 1.2:1): its outline must.
+    assert contrast(PALETTE["yellow"], LAND_FILLS[0]) < 3
+    for land in LAND_FILLS:
+        assert contrast(MARKER_OUTLINE, land) >= 3, land
+    script = (Path(__file__).resolve().parent.parent / "static/footprint-map.js").read_text()
+    for land in LAND_FILLS:  # the constants are the basemap's real fills
+        assert f'fillColor: "{land}"' in script
+
+
+def test_the_map_is_described_in_words_under_it():
+    at = run_app()
+    caption = next(c.value for c in at.caption if c.value.startswith("**Map, in words.**"))
+    caption = re.sub(r"\\(.)", r"\1", caption)  # as displayed
+    assert "5 Russian-financed facilities" in caption
+    assert "of which 2 of the 3 counted lie within 50 km" in caption
+    assert "Orinoco Mining Arc" in caption

@@ -218,3 +218,56 @@ def scenario_frame(rows, names: dict, labels: dict) -> pd.DataFrame:
         "p": [p_text(s) for s in rows],
         "Below 0.05": ["yes" if s.p_value < 0.05 else "no" for s in rows],
     })
+
+
+def map_description(frames, state, proximity) -> str:
+    """The map in one paragraph a screen reader can read: what is drawn, where, and the
+    count the test is about, from the data and the current choices.
+
+    >>> import geopandas as gpd, shapely
+    >>> from mapview.build import MapState
+    >>> f = gpd.GeoDataFrame({"id": ["a"], "name": ["Amuay refinery"],
+    ...                       "category": ["russian_asset"]},
+    ...                      geometry=[shapely.Point(-70.2, 11.7)], crs="EPSG:4326")
+    >>> map_description({"facilities": f}, MapState(visible_layers=("facilities",)), None)
+    'Map of Venezuela and its neighbours. Shown: 1 Russian-financed facility (Amuay refinery).'
+    """
+    def names(frame, limit=6):
+        listed = [str(n) for n in frame["name"].head(limit)]
+        more = len(frame) - len(listed)
+        return ", ".join(listed) + (f" and {more} more" if more > 0 else "")
+
+    parts = []
+    visible = set(state.visible_layers)
+    facilities = frames.get("facilities")
+    if "facilities" in visible and facilities is not None and len(facilities):
+        russian = facilities[facilities.get("category") == "russian_asset"] \
+            if "category" in facilities else facilities
+        other = len(facilities) - len(russian)
+        if len(russian):
+            parts.append(f"{len(russian)} Russian-financed facilit"
+                         f"{'y' if len(russian) == 1 else 'ies'} ({names(russian)})")
+        if other:
+            parts.append(f"{other} other place{'s' if other != 1 else ''} for context")
+    sightings = frames.get("sightings")
+    if "sightings" in visible and sightings is not None and len(sightings):
+        text = f"{len(sightings)} reported sighting{'s' if len(sightings) != 1 else ''} " \
+               f"of Russian specialists ({names(sightings)})"
+        if proximity is not None and len(proximity.sightings):
+            within = int(proximity.sightings["within_radius"].sum())
+            text += (f", of which {within} of the {len(proximity.sightings)} counted lie "
+                     f"within {state.radius_km:g} km of a facility (circles of that radius "
+                     f"are drawn around each {state.buffer_around.removesuffix('s')})")
+        parts.append(text)
+    if "orinoco_mining_arc" in visible and frames.get("orinoco_mining_arc") is not None:
+        parts.append("the Orinoco Mining Arc south of the Orinoco (schematic)")
+    flights = frames.get("flights")
+    if "flights" in visible and flights is not None and len(flights):
+        parts.append(f"{len(flights)} documented flight record"
+                     f"{'s' if len(flights) != 1 else ''}")
+    text = "Map of Venezuela and its neighbours."
+    if parts:
+        text += " Shown: " + "; ".join(parts) + "."
+    else:
+        text += " No story layer is shown."
+    return text

@@ -416,3 +416,41 @@ def test_unticking_every_story_layer_on_the_map_empties_the_sidebar_s_layers(app
         const p = l.feature && l.feature.properties; if (p && p.fp_id) n += 1; });
         return n; }""", frame.evaluate(LEAFLET_MAP))
     assert drawn == 0
+
+
+def test_a_web_basemap_that_does_not_load_falls_back_to_the_offline_one(app):
+    page = app.page
+    refused = []
+
+    def refuse(route):
+        refused.append(route.request.url)
+        route.abort()
+
+    page.route(lambda url: not is_local(url), refuse)
+    frame = app.open("?basemap=osm")
+    container = frame.locator(".leaflet-container")
+    frame.wait_for_function("() => document.querySelector('.leaflet-container')"
+                            ".dataset.fpBasemap === 'fallback'")
+    notice = frame.locator(".fp-notice")
+    assert notice.is_visible()
+    assert "web basemap could not be loaded" in notice.inner_text()
+    assert "Offline (no network)" in notice.inner_text()
+    assert refused  # the tiles were asked for (and refused), the fallback came from here
+    assert int(container.get_attribute("data-fp-labels")) > 5  # places named again
+
+
+def test_a_sighting_can_be_selected_with_the_keyboard(app):
+    page = app.page
+    frame = app.open()
+    marker = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
+        mark_sighting(frame, "acarigua-bakery"))
+    assert marker.get_attribute("tabindex") == "0" and marker.get_attribute("role") == "button"
+    assert marker.get_attribute("aria-label").startswith("Acarigua: bakery")
+    marker.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('selected=acarigua-bakery')")
+    app.wait()
+    frame = app.map_frame()
+    popup = frame.locator(".leaflet-popup-content", has_text="Acarigua: bakery").first
+    popup.wait_for()  # its sources opened
+    assert frame.locator(".leaflet-container").get_attribute("role") == "region"
