@@ -14,6 +14,7 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 	$(PY) -m mapview.assets
+	$(PY) scripts/build_locale.py --compile
 
 ## Install everything and start the app on http://localhost:8501
 run: install

@@ -5,10 +5,11 @@ import streamlit as st
 from mapview.assets import assets_installed, install_assets
 from ui import workspace
 from ui.data import shipped, working_frames
+from ui.i18n import _, ngettext
 from ui.layout import exit_screenshot_link, page_links, page_style
 from ui.state import sidebar, url_notices
 
-st.set_page_config(page_title="Footprint: Russian specialists in Venezuela",
+st.set_page_config(page_title=_("Footprint: Russian specialists in Venezuela"),
                    layout="wide")
 
 if not assets_installed():  # make run installs them; a bare `streamlit run` does too
@@ -20,8 +21,10 @@ page_style(screenshot)  # phone layout, or screenshot mode without Streamlit's c
 workspace.open_from_url()  # ?workspace=TOKEN: its uploads and choices, before the sidebar
 frames, problems, _claims = shipped()
 if problems:
-    with st.sidebar.expander(f"⚠️ {len(problems)} problem(s) in the shipped layers"):
-        st.caption("Valid layers and features are kept; these were left out:")
+    with st.sidebar.expander("⚠️ " + ngettext(
+            "{n} problem(s) in the shipped layers", "{n} problem(s) in the shipped layers",
+            len(problems)).format(n=len(problems))):
+        st.caption(_("Valid layers and features are kept; these were left out:"))
         st.code("\n".join(problems), language=None)
 
 st.session_state["_choices"] = sidebar(working_frames())
@@ -30,10 +33,10 @@ st.session_state["_choices"] = sidebar(working_frames())
 # Streamlit routes a URL that names a file straight to that file, skipping this frame,
 # until st.navigation below has run once in the server.
 pages = [
-    st.Page("pages/map_page.py", title="Map", url_path="map", default=True),
-    st.Page("pages/analysis_page.py", title="Analysis", url_path="analysis"),
-    st.Page("pages/sources_page.py", title="Sources & method", url_path="sources"),
-    st.Page("pages/data_page.py", title="Data", url_path="data"),
+    st.Page("pages/map_page.py", title=_("Map"), url_path="map", default=True),
+    st.Page("pages/analysis_page.py", title=_("Analysis"), url_path="analysis"),
+    st.Page("pages/sources_page.py", title=_("Sources & method"), url_path="sources"),
+    st.Page("pages/data_page.py", title=_("Data"), url_path="data"),
 ]
 page = st.navigation(pages, position="hidden" if screenshot else "top")
 if screenshot:

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 import folium
 import streamlit as st
 
+from ui.i18n import _
+
 #: Streamlit shows its top navigation from this width up (below it, in the sidebar).
 TOP_NAVIGATION_MIN_PX = 768
 #: The map iframe's height on a wide screen (px) and on a narrow one (share of the
@@ -131,6 +133,6 @@ def exit_screenshot_link() -> None:
     with the new parameters but leaves ``screenshot=1`` in the address bar (Streamlit
     1.67), so a reload would return to screenshot mode."""
     with st.container(key=EXIT_KEY, horizontal=True, horizontal_alignment="right"):
-        st.button("Exit screenshot mode", icon=":material/close:", type="tertiary",
+        st.button(_("Exit screenshot mode"), icon=":material/close:", type="tertiary",
                   key="exit_screenshot", on_click=leave_screenshot_mode,
-                  help="The same map, radius and choices, with the sidebar and the pages.")
+                  help=_("The same map, radius and choices, with the sidebar and the pages."))

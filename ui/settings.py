@@ -1,4 +1,8 @@
-"""Defaults for every user choice, with their help text: one table for app, URL and docs."""
+"""Defaults for every user choice, with their help text: one table for app, URL and docs.
+
+The help texts are English here (the README's table is checked against them) and marked with
+``N_`` for the message catalogues; the app translates them where it shows them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import dataclass
 
 from analysis.settings import BOUNDS, MAP_RADIUS_KM
 from analysis.settings import default as analysis_default
+from ui.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -19,42 +24,42 @@ SETTINGS = {
     s.name: s
     for s in (
         Setting("radius_km", int(analysis_default("radius_km")),
-                "Buffer radius in km (1 to 300): a sighting counts as near an asset when one "
-                "lies within this geodesic distance."),
-        Setting("buffer", "sightings", "Draw the buffers around sightings or around "
-                "facilities."),
+                N_("Buffer radius in km (1 to 300): a sighting counts as near an asset when one "
+                "lies within this geodesic distance.")),
+        Setting("buffer", "sightings", N_("Draw the buffers around sightings or around "
+                "facilities.")),
         Setting("null", analysis_default("null"),
-                "Null model: where would sightings fall by chance?"),
+                N_("Null model: where would sightings fall by chance?")),
         Setting("layers", ["orinoco_mining_arc", "flights", "facilities", "sightings"],
-                "Layers shown on the map."),
-        Setting("facility_categories", ["russian_asset"], "Facility categories counted as "
-                "assets in the analysis; 'context' and 'background' are left out by default."),
-        Setting("sighting_categories", ["sighting"], "Sighting categories tested; insiders' "
-                "accounts are left out by default (they were placed at an asset by their job)."),
-        Setting("at_facility", False, "Count sightings placed at a facility by "
+                N_("Layers shown on the map.")),
+        Setting("facility_categories", ["russian_asset"], N_("Facility categories counted as "
+                "assets in the analysis; 'context' and 'background' are left out by default.")),
+        Setting("sighting_categories", ["sighting"], N_("Sighting categories tested; insiders' "
+                "accounts are left out by default (they were placed at an asset by their job).")),
+        Setting("at_facility", False, N_("Count sightings placed at a facility by "
                 "construction (a reported visit to it, a job at it): their distance is 0 "
-                "because of how they were placed, so the test leaves them out by default."),
-        Setting("dates", None, "Date range for sightings and flights; undated features are "
-                "always shown."),
-        Setting("selected", "none", "The sighting whose nearest facility is highlighted."),
-        Setting("basemap", "offline", "Basemap. Web basemaps send the viewed area to a "
-                "third-party tile server; the offline basemap sends nothing."),
+                "because of how they were placed, so the test leaves them out by default.")),
+        Setting("dates", None, N_("Date range for sightings and flights; undated features are "
+                "always shown.")),
+        Setting("selected", "none", N_("The sighting whose nearest facility is highlighted.")),
+        Setting("basemap", "offline", N_("Basemap. Web basemaps send the viewed area to a "
+                "third-party tile server; the offline basemap sends nothing.")),
         Setting("simulations", analysis_default("simulations"),
-                "Number of random draws under the null model."),
+                N_("Number of random draws under the null model.")),
         Setting("seed", analysis_default("seed"),
-                "Random seed: the same seed gives the same p-value."),
-        Setting("r_min", None, "Smallest radius of the global test, in km. Empty: from the "
+                N_("Random seed: the same seed gives the same p-value.")),
+        Setting("r_min", None, N_("Smallest radius of the global test, in km. Empty: from the "
                 "location precision (for each counted sighting, its precision plus its "
                 "nearest facility's; the median of those sums, rounded up), because radii "
-                "smaller than the places' precision cannot be tested honestly."),
-        Setting("r_max", 300, "Largest radius of the global test, in km."),
-        Setting("view", None, "The map's view as latitude,longitude,zoom (e.g. "
+                "smaller than the places' precision cannot be tested honestly.")),
+        Setting("r_max", 300, N_("Largest radius of the global test, in km.")),
+        Setting("view", None, N_("The map's view as latitude,longitude,zoom (e.g. "
                 "10.5,-68.5,7): written as you pan and zoom, so a link, the screenshot view "
-                "and the publication figure show the same area."),
+                "and the publication figure show the same area.")),
         Setting("title", "Where Russian specialists were seen in Venezuela",
-                "Title shown on the map in screenshot mode."),
-        Setting("screenshot", "0", "1 hides Streamlit's chrome and overlays title, legend, "
-                "scale and credits on the map."),
+                N_("Title shown on the map in screenshot mode.")),
+        Setting("screenshot", "0", N_("1 hides Streamlit's chrome and overlays title, legend, "
+                "scale and credits on the map.")),
     )
 }
 

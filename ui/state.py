@@ -12,6 +12,7 @@ from analysis.nulls import NULL_MODELS
 from layers.dates import feature_span, precision_summary
 from mapview.build import BASEMAP_LABELS, MapState, filter_by_date
 from ui.data import working_version
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, PARAM, _, browser_language
 from ui.settings import RADIUS_MAX_KM, RADIUS_MIN_KM, SETTINGS
 
 STORY_LAYERS = ["orinoco_mining_arc", "flights", "facilities", "sightings"]
@@ -19,14 +20,15 @@ FACILITY_CATEGORIES = ["russian_asset", "context", "background"]
 SIGHTING_CATEGORIES = ["sighting", "insider_account"]
 #: What the menus show for the ids the URL keeps (?null=towns_weighted).
 WORDS = {
-    "layers": {"orinoco_mining_arc": "Orinoco Mining Arc (schematic)",
-               "flights": "Documented flights", "facilities": "Facilities",
-               "sightings": "Sightings"},
-    "facility_categories": {"russian_asset": "Russian-financed assets",
-                            "context": "Context (no Russian money)",
-                            "background": "Background (reference only)"},
-    "sighting_categories": {"sighting": "Sightings", "insider_account": "Insider accounts"},
-    "buffer": {"sightings": "sightings", "facilities": "facilities"},
+    "layers": {"orinoco_mining_arc": N_("Orinoco Mining Arc (schematic)"),
+               "flights": N_("Documented flights"), "facilities": N_("Facilities"),
+               "sightings": N_("Sightings")},
+    "facility_categories": {"russian_asset": N_("Russian-financed assets"),
+                            "context": N_("Context (no Russian money)"),
+                            "background": N_("Background (reference only)")},
+    "sighting_categories": {"sighting": N_("Sightings"),
+                            "insider_account": N_("Insider accounts")},
+    "buffer": {"sightings": N_("sightings"), "facilities": N_("facilities")},
 }
 #: Notices about URL values the app could not use, shown once (see url_notices).
 URL_NOTICES = "_url_notices"
@@ -75,17 +77,24 @@ def _present(frame, categories: list[str]) -> list[str]:
     return [c for c in categories if c in found] + sorted(found - set(categories))
 
 
+def words(kind: str) -> dict[str, str]:
+    """:data:`WORDS` of ``kind`` in the interface's language."""
+    return {key: _(text) for key, text in WORDS[kind].items()}
+
+
 def _help(name: str) -> str:
-    return SETTINGS[name].help
+    return _(SETTINGS[name].help)
 
 
 def _dates_help(sightings) -> str:
     """The date setting's help, with how precisely the current sightings are dated."""
-    text = (f"{_help('dates')} Sightings dated only to a month or a year are kept when that "
-            "month or year overlaps the range, even if the range covers only part of it.")
+    text = _help("dates") + " " + _(
+        "Sightings dated only to a month or a year are kept when that month or year "
+        "overlaps the range, even if the range covers only part of it.")
     if sightings is None:
         return text
-    return f"{text} Current data: {precision_summary(sightings)}"
+    return text + " " + _("Current data: {summary}").format(
+        summary=precision_summary(sightings))
 
 
 def _from_url(key: str, options: list, multi: bool):
@@ -98,14 +107,15 @@ def _from_url(key: str, options: list, multi: bool):
         kept = [v for v in values if v in options]
         unknown = [v for v in values if v not in options]
         if unknown:
-            _notice(f"?{key}= named {', '.join(repr(v[:60]) for v in unknown)}, which this "
-                    f"data does not have: ignored.")
+            _notice(_("?{key}= named {values}, which this data does not have: ignored.")
+                    .format(key=key, values=", ".join(repr(v[:60]) for v in unknown)))
         return kept or None
     value = st.query_params.get(key)
     if value is None:
         return None
     if value not in options:
-        _notice(f"?{key}={value[:60]!r} is not one of the choices: the default is shown.")
+        _notice(_("?{key}={value} is not one of the choices: the default is shown.")
+                .format(key=key, value=repr(value[:60])))
         return None
     return value
 
@@ -118,20 +128,21 @@ def _check_radius(raw: str | None) -> None:
     try:
         value = float(raw)
     except ValueError:
-        _notice(f"?radius_km={raw[:40]!r} is not a number: the default "
-                f"{SETTINGS['radius_km'].default} km is shown.")
+        _notice(_("?radius_km={value} is not a number: the default {default} km is shown.")
+                .format(value=repr(raw[:40]), default=SETTINGS["radius_km"].default))
         return
     if not math.isfinite(value):
-        _notice(f"?radius_km={raw[:40]!r} is not a usable radius: the default "
-                f"{SETTINGS['radius_km'].default} km is shown.")
+        _notice(_("?radius_km={value} is not a usable radius: the default {default} km is "
+                  "shown.").format(value=repr(raw[:40]), default=SETTINGS["radius_km"].default))
     elif value > RADIUS_MAX_KM:
-        _notice(f"?radius_km={raw[:40]} is beyond the largest radius: shown at "
-                f"{RADIUS_MAX_KM} km.")
+        _notice(_("?radius_km={value} is beyond the largest radius: shown at {km} km.")
+                .format(value=raw[:40], km=RADIUS_MAX_KM))
     elif value < RADIUS_MIN_KM:
-        _notice(f"?radius_km={raw[:40]} is below the smallest radius: shown at "
-                f"{RADIUS_MIN_KM} km.")
+        _notice(_("?radius_km={value} is below the smallest radius: shown at {km} km.")
+                .format(value=raw[:40], km=RADIUS_MIN_KM))
     elif value != int(value):
-        _notice(f"?radius_km={raw[:40]} is shown at {round(value)} km (whole kilometres).")
+        _notice(_("?radius_km={value} is shown at {km} km (whole kilometres).")
+                .format(value=raw[:40], km=round(value)))
 
 
 def url_notices() -> None:
@@ -177,58 +188,59 @@ def labelled(container, widget: str, label: str, options: list, words: dict, *, 
 def sidebar(frames) -> Choices:
     """Draw the shared sidebar and return the choices (all bound to URL parameters)."""
     bar = st.sidebar
-    bar.header("Map and test")
+    bar.header(_("Map and test"))
     if "radius_km" not in st.session_state:
         _check_radius(st.query_params.get("radius_km"))
-    radius = bar.slider("Buffer radius (km)", RADIUS_MIN_KM, RADIUS_MAX_KM,
+    radius = bar.slider(_("Buffer radius (km)"), RADIUS_MIN_KM, RADIUS_MAX_KM,
                         SETTINGS["radius_km"].default, step=1, key="radius_km",
                         bind="query-params", help=_help("radius_km"))
-    around = labelled(bar, "radio", "Buffers around", ["sightings", "facilities"],
-                      WORDS["buffer"], key="buffer", default=SETTINGS["buffer"].default,
+    around = labelled(bar, "radio", _("Buffers around"), ["sightings", "facilities"],
+                      words("buffer"), key="buffer", default=SETTINGS["buffer"].default,
                       help=_help("buffer"))
-    null = labelled(bar, "selectbox", "Null model (what chance looks like)",
-                    list(NULL_MODELS), {k: m.label for k, m in NULL_MODELS.items()},
+    null = labelled(bar, "selectbox", _("Null model (what chance looks like)"),
+                    list(NULL_MODELS), {k: _(m.label) for k, m in NULL_MODELS.items()},
                     key="null", default=SETTINGS["null"].default, help=_help("null"))
-    visible = labelled(bar, "multiselect", "Layers", STORY_LAYERS, WORDS["layers"],
+    visible = labelled(bar, "multiselect", _("Layers"), STORY_LAYERS, words("layers"),
                        key="layers", default=list(SETTINGS["layers"].default),
                        help=_help("layers"))
     first, last = date_extent(frames)
     sightings = frames.get("sightings")
-    dates = bar.slider("Dates (sightings and flights)", first, last, (first, last),
+    dates = bar.slider(_("Dates (sightings and flights)"), first, last, (first, last),
                        format="YYYY-MM-DD", key="dates", bind="query-params",
                        help=_dates_help(sightings))
     if sightings is not None:
         bar.caption(precision_summary(filter_by_date(sightings, dates[0], dates[1]),
                                       dates[0], dates[1]))
-    with bar.expander("What is counted"):
+    with bar.expander(_("What is counted")):
         facility_categories = labelled(
-            st, "multiselect", "Facility categories",
+            st, "multiselect", _("Facility categories"),
             _present(frames.get("facilities"), FACILITY_CATEGORIES),
-            WORDS["facility_categories"], key="facility_categories",
+            words("facility_categories"), key="facility_categories",
             default=list(SETTINGS["facility_categories"].default),
             help=_help("facility_categories"))
         sighting_categories = labelled(
-            st, "multiselect", "Sighting categories",
+            st, "multiselect", _("Sighting categories"),
             _present(frames.get("sightings"), SIGHTING_CATEGORIES),
-            WORDS["sighting_categories"], key="sighting_categories",
+            words("sighting_categories"), key="sighting_categories",
             default=list(SETTINGS["sighting_categories"].default),
             help=_help("sighting_categories"))
         include_at_facility = st.toggle(
-            "Count sightings placed at a facility", SETTINGS["at_facility"].default,
+            _("Count sightings placed at a facility"), SETTINGS["at_facility"].default,
             key="at_facility", bind="query-params", help=_help("at_facility"))
     ids = ["none"] + (list(sightings["id"]) if sightings is not None else [])
-    names = {"none": "None"}
+    names = {"none": _("None")}
     if sightings is not None:
         names.update({str(i): str(n) for i, n in zip(sightings["id"], sightings["name"],
                                                      strict=True)})
-    selected = labelled(bar, "selectbox", "Selected sighting", ids, names, key="selected",
+    selected = labelled(bar, "selectbox", _("Selected sighting"), ids, names, key="selected",
                         default="none", help=_help("selected"))
-    basemap = labelled(bar, "selectbox", "Basemap", list(BASEMAP_LABELS), BASEMAP_LABELS,
+    basemap = labelled(bar, "selectbox", _("Basemap"), list(BASEMAP_LABELS), BASEMAP_LABELS,
                        key="basemap", default=SETTINGS["basemap"].default,
                        help=_help("basemap"))
     if basemap != "offline":
-        bar.warning("Web basemap on: tile requests tell a third-party server which area you "
-                    "are viewing. Switch back to the offline basemap to send nothing.")
+        bar.warning(_("Web basemap on: tile requests tell a third-party server which area "
+                      "you are viewing. Switch back to the offline basemap to send nothing."))
+    language_menu(bar)
     screenshot = st.query_params.get("screenshot", "0") == "1"
     state = MapState(
         radius_km=float(radius),
@@ -242,6 +254,16 @@ def sidebar(frames) -> Choices:
         include_at_facility=bool(include_at_facility),
     )
     return Choices(map_state=state, null=null, basemap=basemap, screenshot=screenshot)
+
+
+def language_menu(container) -> str:
+    """The language menu (key ``lang``), bound to ``?lang=`` as the other menus are; the
+    browser's preferred language is its default and leaves the URL without ``lang``. Its
+    label is in the three languages, so a reader lost in one finds it."""
+    return labelled(container, "selectbox", "Language · Idioma · Язык", list(LANGUAGES),
+                    LANGUAGE_NAMES, key=PARAM, default=browser_language(),
+                    help=_("The interface's language. Quotes from sources stay in the "
+                           "language they were written in."))
 
 
 def current() -> Choices:

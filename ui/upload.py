@@ -17,9 +17,12 @@ from analysis.report import escape_markdown
 from layers.readers import MAX_COORDINATES, MAX_FEATURES, read_bytes
 from layers.validation import MAX_FILE_MB
 from ui.data import shipped
+from ui.i18n import N_, _, ngettext, number
 from ui.present import table_for_display
 
 TARGETS = ("sightings", "facilities")
+#: The targets and modes in a sentence ("add to the shipped sightings").
+TARGET_WORDS = {"sightings": N_("sightings"), "facilities": N_("facilities")}
 #: Features a session may add in all its uploads together (one file may hold as many).
 MAX_SESSION_FEATURES = MAX_FEATURES
 MAX_SESSION_COORDINATES = MAX_COORDINATES
@@ -31,8 +34,8 @@ def _coordinates(frame) -> int:
 
 def _problems_table(problems) -> pd.DataFrame:
     return table_for_display(pd.DataFrame(
-        [{"severity": p.severity, "feature or line": p.feature or "(file)",
-          "field": p.field or "", "expected": p.expected, "found": p.found}
+        [{_("severity"): p.severity, _("feature or line"): p.feature or _("(file)"),
+          _("field"): p.field or "", _("expected"): p.expected, _("found"): p.found}
          for p in problems]))
 
 
@@ -47,7 +50,7 @@ def _taken_ids(target: str, uploads: dict, mode: str, replacing: str) -> set[str
     return taken
 
 
-@st.cache_data(show_spinner="Reading your file…", max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _read(data: bytes, name: str, target: str, swap: bool, existing_ids: frozenset):
     """The file read and validated once, not again on every rerun of the Data page."""
     return read_bytes(data, name, target, swap=swap, existing_ids=existing_ids)
@@ -56,39 +59,47 @@ def _read(data: bytes, name: str, target: str, swap: bool, existing_ids: frozens
 def upload_panel() -> None:
     """Draw the upload form and the list of this session's uploads."""
     uploads: dict = st.session_state.setdefault("uploads", {})
-    st.subheader("Add your own sightings or facilities")
-    st.caption(
+    st.subheader(_("Add your own sightings or facilities"))
+    st.caption(_(
         "GeoJSON, CSV with latitude/longitude columns (lat/latitude/y and "
-        "lon/lng/long/longitude/x), or GeoPackage, up to "
-        f"{MAX_FILE_MB} MB, {MAX_FEATURES:,} features and {MAX_COORDINATES:,} "
-        "coordinate positions. Your file stays in this browser session (until you save "
-        "a workspace, below): it is used by the map, the analysis and the exports, and "
-        "never changes the shipped data.")
+        "lon/lng/long/longitude/x), or GeoPackage, up to {mb} MB, {features} features and "
+        "{coordinates} coordinate positions. Your file stays in this browser session (until "
+        "you save a workspace, below): it is used by the map, the analysis and the exports, "
+        "and never changes the shipped data.").format(
+            mb=number(MAX_FILE_MB), features=number(MAX_FEATURES),
+            coordinates=number(MAX_COORDINATES)))
     left, right = st.columns(2)
-    target = left.radio("The file holds", TARGETS, horizontal=True, key="upload_target")
-    mode = right.radio("It should", ["add", "replace"], horizontal=True, key="upload_mode",
-                       format_func={"add": f"add to the shipped {target}",
-                                    "replace": f"replace the {target}"}.get)
-    file = st.file_uploader("Your file", type=["geojson", "json", "csv", "gpkg"],
+    target = left.radio(_("The file holds"), TARGETS, horizontal=True, key="upload_target",
+                        format_func=lambda name: _(TARGET_WORDS[name]))
+    modes = {"add": _("add to the shipped {target}"), "replace": _("replace the {target}")}
+    mode = right.radio(_("It should"), ["add", "replace"], horizontal=True, key="upload_mode",
+                       format_func=lambda name: modes[name].format(
+                           target=_(TARGET_WORDS[target])))
+    file = st.file_uploader(_("Your file"), type=["geojson", "json", "csv", "gpkg"],
                             key="upload_file", max_upload_size=MAX_FILE_MB)
     if file is None:
         _list_uploads(uploads)
         return
     data = file.getvalue()
     swap = st.session_state.get("upload_swap", False)
-    result = _read(data, file.name, target, swap,
-                   frozenset(_taken_ids(target, uploads, mode,
-                                        replacing=f"{target}: {file.name}")))
+    with st.spinner(_("Reading your file…")):
+        result = _read(data, file.name, target, swap,
+                       frozenset(_taken_ids(target, uploads, mode,
+                                            replacing=f"{target}: {file.name}")))
     valid, errors = len(result.frame), result.errors
     if result.swap_suggested or swap:
-        st.checkbox("Swap latitude and longitude of the points that look swapped",
+        st.checkbox(_("Swap latitude and longitude of the points that look swapped"),
                     key="upload_swap",
-                    help="Points outside Venezuela that fall inside it once swapped.")
+                    help=_("Points outside Venezuela that fall inside it once swapped."))
     if errors:
-        st.error(f"{len(errors)} problem(s): the features listed were left out. "
-                 f"{valid} valid feature(s) kept.")
+        st.error(ngettext("{n} problem(s): the features listed were left out.",
+                          "{n} problem(s): the features listed were left out.",
+                          len(errors)).format(n=len(errors)) + " "
+                 + ngettext("{n} valid feature(s) kept.", "{n} valid feature(s) kept.",
+                            valid).format(n=valid))
     else:
-        st.success(f"{valid} valid feature(s), no errors.")
+        st.success(ngettext("{n} valid feature(s), no errors.",
+                            "{n} valid feature(s), no errors.", valid).format(n=valid))
     if result.problems:
         st.dataframe(_problems_table(result.problems), hide_index=True, width="stretch")
     if not valid:
@@ -103,20 +114,26 @@ def upload_panel() -> None:
     coordinates = _coordinates(result.frame)
     if kept + valid > MAX_SESSION_FEATURES or \
             kept_coordinates + coordinates > MAX_SESSION_COORDINATES:
-        st.error(f"This session already holds {kept:,} uploaded feature(s) with "
-                 f"{kept_coordinates:,} coordinate positions; with these {valid:,} "
-                 f"({coordinates:,}) it would be over the limit of "
-                 f"{MAX_SESSION_FEATURES:,} features and {MAX_SESSION_COORDINATES:,} "
-                 "positions. Remove an earlier upload below, or choose 'replace'.")
+        st.error(_("This session already holds {kept} uploaded feature(s) with "
+                   "{kept_coordinates} coordinate positions; with these {valid} "
+                   "({coordinates}) it would be over the limit of {max_features} features "
+                   "and {max_coordinates} positions. Remove an earlier upload below, or "
+                   "choose 'replace'.").format(
+            kept=number(kept), kept_coordinates=number(kept_coordinates),
+            valid=number(valid), coordinates=number(coordinates),
+            max_features=number(MAX_SESSION_FEATURES),
+            max_coordinates=number(MAX_SESSION_COORDINATES)))
         _list_uploads(uploads)
         return
     confirmed = True
     if mode == "replace" and earlier:
         confirmed = st.checkbox(
-            f"Replacing discards your earlier upload(s) for {target}: "
-            f"{escape_markdown(', '.join(earlier))}. Discard them?",
+            _("Replacing discards your earlier upload(s) for {target}: {files}. Discard "
+              "them?").format(target=_(TARGET_WORDS[target]),
+                              files=escape_markdown(", ".join(earlier))),
             key="upload_confirm_replace")
-    if st.button(f"Use these {valid} {target} on the map and in the analysis",
+    if st.button(_("Use these {n} {target} on the map and in the analysis").format(
+            n=valid, target=_(TARGET_WORDS[target])),
                  type="primary", disabled=not confirmed, key="upload_apply"):
         if mode == "replace":
             for name in earlier:
@@ -131,23 +148,27 @@ def upload_panel() -> None:
             "problems": [str(p) for p in result.problems],
             "uploaded_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         }
-        st.success(f"Added. The map and the analysis now use your {target}.")
+        st.success(_("Added. The map and the analysis now use your {target}.").format(
+            target=_(TARGET_WORDS[target])))
     _list_uploads(uploads)
 
 
 def _list_uploads(uploads: dict) -> None:
     if not uploads:
         return
-    st.markdown("**Your uploads in this session**")
+    st.markdown(_("**Your uploads in this session**"))
     for name, upload in list(uploads.items()):
         with st.container(border=True):
-            verb = "replaces" if upload["mode"] == "replace" else "adds to"
-            st.text(f"{upload['file']}: {len(upload['frame'])} feature(s), {verb} the "
-                    f"{upload['target']}")
+            text = (_("{file}: {n} feature(s), replaces the {target}")
+                    if upload["mode"] == "replace" else
+                    _("{file}: {n} feature(s), adds to the {target}"))
+            st.text(text.format(file=upload["file"], n=len(upload["frame"]),
+                                target=_(TARGET_WORDS.get(upload["target"],
+                                                          upload["target"]))))
             a, b = st.columns(2)
-            a.download_button("Download validated GeoJSON", data=upload["geojson"],
+            a.download_button(_("Download validated GeoJSON"), data=upload["geojson"],
                               file_name=f"{upload['target']}-validated.geojson",
                               mime="application/geo+json", key=f"download-upload-{name}")
-            if b.button("Remove", key=f"remove-upload-{name}"):
+            if b.button(_("Remove"), key=f"remove-upload-{name}"):
                 del uploads[name]
                 st.rerun()

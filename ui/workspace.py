@@ -18,6 +18,7 @@ import streamlit as st
 
 from layers.readers import read_bytes
 from store import InvalidLink, Snapshot, StaleVersion, StoreError, Upload, open_store
+from ui.i18n import _, ngettext
 
 PARAM = "workspace"
 STATE = "_workspace"          # {"id", "token", "can_edit", "version", "name", "saved"}
@@ -218,17 +219,18 @@ def open_from_url() -> None:
         st.session_state[NOTICE] = ("error", str(error))
         return
     else:
-        message = ("No workspace opens with this link. It may have been mistyped, or "
-                   "the workspace was saved on another server.")
+        message = _("No workspace opens with this link. It may have been mistyped, or "
+                    "the workspace was saved on another server.")
     if access is None:
         st.session_state["_workspace_refused"] = token
         st.session_state[NOTICE] = ("error", message)
         st.query_params.pop(PARAM, None)
         return
     _apply(access.workspace, token, access.can_edit)
-    mode = "editable" if access.can_edit else "read-only"
-    st.session_state[NOTICE] = ("info", f"Opened workspace “{access.workspace.name}” "
-                                        f"({mode}), version {access.workspace.version}.")
+    text = (_("Opened workspace “{name}” (editable), version {version}.") if access.can_edit
+            else _("Opened workspace “{name}” (read-only), version {version}."))
+    st.session_state[NOTICE] = ("info", text.format(name=access.workspace.name,
+                                                    version=access.workspace.version))
     st.rerun()
 
 
@@ -281,20 +283,31 @@ def status() -> None:
     if st.session_state.get(CONFLICT) and opened:
         _conflict(opened)
     elif opened and not opened["can_edit"]:
-        st.info(f"Read-only workspace “{opened['name']}”, version {opened['version']}"
-                + (f", built on {len(uploads)} uploaded file(s)" if uploads else "")
-                + ". Changes you make here are not saved; “Save as a copy” on the Data "
-                  "page keeps them.")
+        st.info(_("Read-only workspace “{name}”, version {version}").format(
+                    name=opened["name"], version=opened["version"])
+                + (_built_on(len(uploads)) if uploads else "")
+                + _(". Changes you make here are not saved; “Save as a copy” on the Data "
+                    "page keeps them."))
     elif opened:
         saved = _digest(current_snapshot()) == opened["saved"]
-        st.caption(f"Workspace “{opened['name']}”, version {opened['version']}"
-                   + (f", built on {len(uploads)} uploaded file(s)" if uploads else "")
-                   + (": every change is saved." if saved else ": saving…"))
+        st.caption(_("Workspace “{name}”, version {version}").format(
+                       name=opened["name"], version=opened["version"])
+                   + (_built_on(len(uploads)) if uploads else "")
+                   + (_(": every change is saved.") if saved else _(": saving…")))
     elif uploads:
-        st.warning(f"This view is built on {len(uploads)} uploaded file(s) that are not "
-                   "saved: a reload or a shared link shows the shipped data instead. "
-                   "Save a workspace on the Data page to keep them.")
+        st.warning(ngettext(
+            "This view is built on {n} uploaded file(s) that are not saved: a reload or a "
+            "shared link shows the shipped data instead. Save a workspace on the Data page "
+            "to keep them.",
+            "This view is built on {n} uploaded file(s) that are not saved: a reload or a "
+            "shared link shows the shipped data instead. Save a workspace on the Data page "
+            "to keep them.", len(uploads)).format(n=len(uploads)))
         _warn_before_leaving()
+
+
+def _built_on(count: int) -> str:
+    return ngettext(", built on {n} uploaded file(s)", ", built on {n} uploaded file(s)",
+                    count).format(n=count)
 
 
 def _warn_before_leaving() -> None:
@@ -308,14 +321,15 @@ def _warn_before_leaving() -> None:
 
 def _conflict(opened: dict) -> None:
     current = st.session_state[CONFLICT]
-    st.error(f"Someone else saved this workspace meanwhile (now version {current}; yours "
-             f"was based on version {opened['version']}). Your changes are not saved yet.")
+    st.error(_("Someone else saved this workspace meanwhile (now version {current}; yours "
+               "was based on version {version}). Your changes are not saved yet.").format(
+                   current=current, version=opened["version"]))
     left, right = st.columns(2)
-    if left.button("Reload the saved version (drops my changes)", key="ws_reload"):
+    if left.button(_("Reload the saved version (drops my changes)"), key="ws_reload"):
         access = store().open(opened["token"])
         _apply_next_run(access.workspace, opened["token"], access.can_edit)
-    if right.button("Save mine as a copy", key="ws_copy"):
-        save_new(f"{opened['name']} (copy)")
+    if right.button(_("Save mine as a copy"), key="ws_copy"):
+        save_new(_("{name} (copy)").format(name=opened["name"]))
         st.rerun()
 
 
@@ -336,8 +350,9 @@ def save_new(name: str) -> bool:
                                "saved_at": workspace.saved_at, "saved": _digest(snapshot)}
     st.session_state.pop(CONFLICT, None)
     st.query_params[PARAM] = token
-    st.session_state[NOTICE] = ("info", f"Saved as workspace “{workspace.name}”. Keep the "
-                                        "edit link: it is the only way to change it.")
+    st.session_state[NOTICE] = ("info", _("Saved as workspace “{name}”. Keep the edit link: "
+                                          "it is the only way to change it.").format(
+                                              name=workspace.name))
     return True
 
 
@@ -351,26 +366,29 @@ def links(opened: dict) -> dict:
 
 def panel() -> None:
     """Save, links, history and restore, on the Data page."""
-    st.subheader("Workspace")
+    st.subheader(_("Workspace"))
     opened = st.session_state.get(STATE)
     if not opened:
-        st.caption("A workspace keeps your uploads, the sidebar's choices and the export "
-                   "settings on this server, with every version, and gives two links: one "
-                   "to edit, one to show read-only.")
+        st.caption(_("A workspace keeps your uploads, the sidebar's choices and the export "
+                     "settings on this server, with every version, and gives two links: one "
+                     "to edit, one to show read-only."))
         with st.form("ws_new", border=False):
-            name = st.text_input("Name", max_chars=120, placeholder="e.g. Sightings, May 2019")
-            if st.form_submit_button("Save workspace", type="primary"):
-                if save_new(name or "Workspace"):
+            name = st.text_input(_("Name"), max_chars=120,
+                                 placeholder=_("e.g. Sightings, May 2019"))
+            if st.form_submit_button(_("Save workspace"), type="primary"):
+                if save_new(name or _("Workspace")):
                     st.rerun()
         return
-    mode = "editable" if opened["can_edit"] else "read-only"
-    st.markdown(f"**{opened['name']}** ({mode}), version {opened['version']}, saved "
-                f"{opened['saved_at']}")
+    text = (_("**{name}** (editable), version {version}, saved {saved}") if opened["can_edit"]
+            else _("**{name}** (read-only), version {version}, saved {saved}"))
+    st.markdown(text.format(name=opened["name"], version=opened["version"],
+                            saved=opened["saved_at"]))
+    labels = {"edit": _("Edit link (add it to this app's address)"),
+              "read-only": _("Read-only link (add it to this app's address)")}
     for kind, link in links(opened).items():
-        st.text_input(f"{kind.capitalize()} link (add it to this app's address)", link,
-                      key=f"ws_link_{kind}", disabled=True)
-    if not opened["can_edit"] and st.button("Save as a copy", key="ws_save_copy"):
-        if save_new(f"{opened['name']} (copy)"):
+        st.text_input(labels[kind], link, key=f"ws_link_{kind}", disabled=True)
+    if not opened["can_edit"] and st.button(_("Save as a copy"), key="ws_save_copy"):
+        if save_new(_("{name} (copy)").format(name=opened["name"])):
             st.rerun()
     _history(opened)
 
@@ -384,12 +402,14 @@ def _history(opened: dict) -> None:
     except StoreError as error:
         st.error(str(error))
         return
-    with st.expander(f"History: {len(versions)} version(s)"):
+    with st.expander(ngettext("History: {n} version(s)", "History: {n} version(s)",
+                              len(versions)).format(n=len(versions))):
         for version in versions[:50]:
             left, right = st.columns([4, 1])
-            left.text(f"Version {version.number}, {version.saved_at}: {version.note}")
+            left.text(_("Version {number}, {saved}: {note}").format(
+                number=version.number, saved=version.saved_at, note=version.note))
             if (opened["can_edit"] and version.number != opened["version"]
-                    and right.button("Restore", key=f"ws_restore_{version.number}")):
+                    and right.button(_("Restore"), key=f"ws_restore_{version.number}")):
                 try:
                     workspace = backend.restore(opened["id"], opened["token"],
                                                 version.number, opened["version"])
@@ -399,8 +419,9 @@ def _history(opened: dict) -> None:
                 except StoreError as error:
                     st.session_state[NOTICE] = ("error", str(error))
                     st.rerun()
-                st.session_state[NOTICE] = ("info", f"Restored version {version.number} as "
-                                                    f"version {workspace.version}.")
+                st.session_state[NOTICE] = ("info", _(
+                    "Restored version {number} as version {version}.").format(
+                        number=version.number, version=workspace.version))
                 _apply_next_run(workspace, opened["token"], True)
 
 
