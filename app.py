@@ -1,5 +1,8 @@
 """Footprint: the frame. Page config, shared sidebar, navigation; pages live in pages/."""
 
+import runpy
+from pathlib import Path
+
 import streamlit as st
 
 from mapview.assets import assets_installed, install_assets
@@ -33,12 +36,20 @@ st.session_state["_choices"] = sidebar(working_frames())
 # Streamlit routes a URL that names a file straight to that file, skipping this frame,
 # until st.navigation below has run once in the server.
 pages = [
-    st.Page("pages/map_page.py", title=_("Map"), url_path="map", default=True),
+    st.Page("pages/map_page.py", title=_("Map"), default=True),
     st.Page("pages/analysis_page.py", title=_("Analysis"), url_path="analysis"),
     st.Page("pages/sources_page.py", title=_("Sources & method"), url_path="sources"),
     st.Page("pages/data_page.py", title=_("Data"), url_path="data"),
 ]
-page = st.navigation(pages, position="hidden" if screenshot else "top")
+
+
+def _map_at_slash_map() -> None:
+    """/map: the Map page (the default page's own address is /, whatever its url_path)."""
+    runpy.run_path(str(Path(__file__).parent / "pages" / "map_page.py"), run_name="__main__")
+
+
+alias = st.Page(_map_at_slash_map, title=_("Map"), url_path="map", visibility="hidden")
+page = st.navigation([*pages, alias], position="hidden" if screenshot else "top")
 if screenshot:
     exit_screenshot_link()
 else:

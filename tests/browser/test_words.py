@@ -45,3 +45,13 @@ def test_no_internal_name_in_the_sidebar(page, app_url):
     for word in ("orinoco_mining_arc", "russian_asset", "insider_account", "towns_weighted",
                  "coro-cumberland-hotel"):
         assert word not in text, word
+
+
+def test_slash_map_opens_the_map_page(page, app_url):
+    app = App(page, app_url)
+    app.open()  # (the server has routed once: the very first request of a fresh server is
+    #            answered before the navigation exists)
+    app.open("map")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 1
+    assert page.locator('[data-testid="stTopNavLink"]').count() == 4  # no second "Map"
