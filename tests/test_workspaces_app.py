@@ -209,3 +209,16 @@ def test_the_screenshot_link_and_the_figure_carry_the_workspace():
                       workspace=f"{opened['id']} version 1")
     assert Image.open(io.BytesIO(png)).info["Data version"].endswith(
         f"; workspace {opened['id']} version 1")
+
+
+def test_after_a_refused_save_reload_takes_the_saved_version():
+    first = new_session("pages/data_page.py")
+    opened = saved_workspace(first)
+    second = new_session(workspace=opened["token"])
+    second.slider(key="radius_km").set_value(70).run()  # saved as version 2
+    first.slider(key="radius_km").set_value(10).run()   # refused
+    next(b for b in first.button if b.label.startswith("Reload")).click().run()
+    assert not first.exception, [e.message for e in first.exception]
+    assert first.slider(key="radius_km").value == 70
+    assert first.session_state["_workspace"]["version"] == 2
+    assert not any("Someone else saved" in e.value for e in first.error)

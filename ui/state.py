@@ -176,12 +176,17 @@ def labelled(container, widget: str, label: str, options: list, words: dict, *, 
     kwargs = {"horizontal": True} if widget == "radio" else {}
     value = draw(label, options, key=key, help=help,
                  format_func=lambda option: words.get(option, str(option)), **kwargs)
-    if (list(value) if multi else value) == (list(default) if multi else default):
-        st.query_params.pop(key, None)
-    elif multi:
-        st.query_params[key] = list(value)
-    else:
-        st.query_params[key] = value
+    # Written only when it changes: every write sends the browser the server's copy of all
+    # parameters, which would put back a value a bound widget has just left.
+    wanted = None if (list(value) if multi else value) == (list(default) if multi
+                                                           else default) \
+        else [str(v) for v in value] if multi else str(value)
+    present = st.query_params.get_all(key) if multi else st.query_params.get(key)
+    if wanted is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif present != wanted:
+        st.query_params[key] = wanted
     return value
 
 

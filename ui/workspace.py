@@ -196,7 +196,10 @@ def open_from_url() -> None:
     pending = st.session_state.pop(PENDING, None)
     if pending is not None:
         _apply(*pending, override=True)
-        st.query_params[PARAM] = pending[1]
+        # Only when it changes: writing the URL sends the browser the server's copy of
+        # every parameter, and a bound widget's stale value would come back from it.
+        if st.query_params.get(PARAM) != pending[1]:
+            st.query_params[PARAM] = pending[1]
         return
     token = st.query_params.get(PARAM)
     opened = st.session_state.get(STATE)
@@ -303,6 +306,8 @@ def status() -> None:
             "shared link shows the shipped data instead. Save a workspace on the Data page "
             "to keep them.", len(uploads)).format(n=len(uploads)))
         _warn_before_leaving()
+        return
+    _warn_before_leaving(False)
 
 
 def _built_on(count: int) -> str:
@@ -310,13 +315,23 @@ def _built_on(count: int) -> str:
                     count).format(n=count)
 
 
-def _warn_before_leaving() -> None:
-    """The browser asks before a reload or close while uploads are unsaved."""
+WARNING_ON = "_workspace_leave_warning"
+
+
+def _warn_before_leaving(on: bool = True) -> None:
+    """The browser asks before a reload or close while uploads are unsaved (``on``), and
+    stops asking once they are saved or gone.
+
+    The handler is made in the page's own realm (``parent.Function``): Streamlit may remove
+    this little iframe on a later run, and a handler from a removed frame never runs."""
+    if bool(st.session_state.get(WARNING_ON)) == on:
+        return
     import streamlit.components.v1 as components
 
-    components.html("<script>window.parent.onbeforeunload = function (e) {"
-                    " e.preventDefault(); e.returnValue = ''; return ''; };</script>",
-                    height=0)
+    st.session_state[WARNING_ON] = on
+    handler = ("new window.parent.Function('e', \"e.preventDefault(); e.returnValue = ''; "
+               "return '';\")" if on else "null")
+    components.html(f"<script>window.parent.onbeforeunload = {handler};</script>", height=0)
 
 
 def _conflict(opened: dict) -> None:

@@ -97,6 +97,7 @@ def test_a_reload_with_unsaved_uploads_asks_first(page, app_url):
         files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": CSV}])
     page.get_by_role("button", name=re.compile(r"Use these 3 sightings")).click()
     page.get_by_text(re.compile("not saved: a reload")).wait_for()
+    page.wait_for_function("() => typeof window.onbeforeunload === 'function'")
     page.mouse.click(5, 5)  # browsers ask only after the user has interacted with the page
     asked = []
     page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
