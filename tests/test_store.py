@@ -505,32 +505,39 @@ def test_geometry_postgis_refuses_keeps_the_feature(backend):
     assert rows == [("1", None, {"n": 1}), ("2", "POINT(1 2)", {"n": 2}), ("3", None, None)]
 
 
-def _crash_mid_save(path: str, workspace_id: str, token: str) -> None:
-    """In a child process: start a save and die (os._exit) between its two writes, with
-    the transaction open, as a killed server would."""
-    import store.sqlite as module
+#: In a child process: start a save and die (os._exit) between its two writes, with the
+#: transaction open, as a killed server would.
+CRASH_MID_SAVE = """
+import os, sys
+from pathlib import Path
+import store.sqlite as module
+from store import Snapshot
 
-    original = module.sqlite3.connect
+original = module.sqlite3.connect
 
-    def connect(*args, **kwargs):
-        connection = original(*args, **kwargs)
-        connection.create_function("crash", 0, lambda: os._exit(9))
-        connection.execute("CREATE TEMP TRIGGER die AFTER INSERT ON versions "
-                           "BEGIN SELECT crash(); END")
-        return connection
+def connect(*args, **kwargs):
+    connection = original(*args, **kwargs)
+    connection.create_function("crash", 0, lambda: os._exit(9))
+    connection.execute("CREATE TEMP TRIGGER die AFTER INSERT ON versions "
+                       "BEGIN SELECT crash(); END")
+    return connection
 
-    module.sqlite3.connect = connect
-    SqliteStore(Path(path)).save(workspace_id, token, 1, snapshot(radius=99), "half-done")
+module.sqlite3.connect = connect
+path, workspace_id, token = sys.argv[1:4]
+module.SqliteStore(Path(path)).save(workspace_id, token, 1, Snapshot(choices={"r": 99}),
+                                    "half-done")
+"""
 
 
 def test_a_crash_in_the_middle_of_a_save_loses_nothing_already_saved(tmp_path):
     path = tmp_path / "workspaces.sqlite"
     workspace, token = SqliteStore(path).create("Before the crash", snapshot(radius=40))
-    child = multiprocessing.get_context("spawn").Process(
-        target=_crash_mid_save, args=(str(path), workspace.id, token))
-    child.start()
-    child.join(60)
-    assert child.exitcode == 9  # it died inside the save
+    import subprocess
+
+    child = subprocess.run([sys.executable, "-c", CRASH_MID_SAVE, str(path), workspace.id,
+                            token], cwd=ROOT, timeout=120, capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert child.returncode == 9, child.stderr  # it died inside the save
     reopened = SqliteStore(path)  # as after a restart
     assert [v.number for v in reopened.history(workspace.id)] == [1]
     assert reopened.open(workspace.id).workspace.snapshot == workspace.snapshot
