@@ -10,7 +10,7 @@ from ui import workspace
 from ui.data import shipped, working_frames
 from ui.i18n import _, ngettext
 from ui.layout import exit_screenshot_link, page_links, page_style
-from ui.state import sidebar, url_notices
+from ui.state import check_url_lengths, sidebar, url_notices
 
 st.set_page_config(page_title=_("Footprint: Russian specialists in Venezuela"),
                    layout="wide")
@@ -21,6 +21,7 @@ if not assets_installed():  # make run installs them; a bare `streamlit run` doe
 screenshot = st.query_params.get("screenshot", "0") == "1"
 page_style(screenshot)  # phone layout, or screenshot mode without Streamlit's chrome
 
+check_url_lengths()  # an over-long parameter is not used (and said so)
 workspace.open_from_url()  # ?workspace=TOKEN: its uploads and choices, before the sidebar
 frames, problems, _claims = shipped()
 if problems:

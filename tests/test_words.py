@@ -118,3 +118,11 @@ def test_the_map_is_described_in_words_under_it():
     assert "5 Russian-financed facilities" in caption
     assert "of which 2 of the 3 counted lie within 50 km" in caption
     assert "Orinoco Mining Arc" in caption
+
+
+@pytest.mark.parametrize("key", ["radius_km", "view", "title", "anything"])
+def test_an_over_long_url_parameter_is_not_used_and_said_so(key):
+    at = run_app(**{key: "9" * 100_000})
+    warnings = " ".join(w.value for w in at.warning)
+    assert f"The address's parameter '{key}' is 100,000 characters long" in warnings
+    assert "within 50 km" in result_line(at)  # the defaults, and the page works

@@ -30,11 +30,38 @@ def healthy(url: str, timeout: float = 2) -> bool:
         return False
 
 
+#: The longest request head the server reads (uvicorn's h11 default is 16 KiB): a longer
+#: address got a bare "400 Bad Request" and a blank page before the app could say anything.
+#: With this, addresses up to 256 KiB reach the app, which refuses over-long parameters with
+#: a notice (ui.state.check_url_lengths).
+MAX_REQUEST_HEAD_BYTES = 262_144
+
+
+def allow_long_addresses() -> bool:
+    """Raise the server's request-head limit; False when this Streamlit has no such hook
+    (then long addresses still get the server's 400)."""
+    try:
+        from streamlit.web.server.starlette import starlette_server
+    except ImportError:
+        return False
+    original = getattr(starlette_server, "_get_uvicorn_config_kwargs", None)
+    if original is None or getattr(original, "_footprint", False):
+        return original is not None
+
+    def kwargs():
+        return {**original(), "h11_max_incomplete_event_size": MAX_REQUEST_HEAD_BYTES}
+
+    kwargs._footprint = True
+    starlette_server._get_uvicorn_config_kwargs = kwargs
+    return True
+
+
 def main(argv: list[str] | None = None) -> None:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
     PagesManager.uses_pages_directory = False
+    allow_long_addresses()
     sys.argv = ["streamlit", "run", "app.py", *(sys.argv[1:] if argv is None else argv)]
     cli.main()
 

@@ -145,6 +145,29 @@ def _check_radius(raw: str | None) -> None:
                 .format(value=raw[:40], km=round(value)))
 
 
+#: The longest URL parameter value the app reads (a view, a title or a workspace link is
+#: far shorter); a longer one is not used, with a notice.
+MAX_PARAM_CHARS = 2_000
+
+
+def check_url_lengths() -> None:
+    """Say which URL parameters are too long to use, once per session, and drop those the
+    app owns (a widget's own parameter is refused by the widget)."""
+    if st.session_state.get("_url_lengths_checked"):
+        return
+    st.session_state["_url_lengths_checked"] = True
+    for key in list(st.query_params):
+        values = st.query_params.get_all(key)
+        longest = max((len(v) for v in values), default=0)
+        if len(key) > 200 or longest > MAX_PARAM_CHARS:
+            _notice(f"The address's parameter {key[:40]!r} is {longest:,} characters long, "
+                    f"more than the {MAX_PARAM_CHARS:,} the app reads: it was not used.")
+            try:
+                del st.query_params[key]
+            except Exception:  # a bound widget's parameter: the widget refuses it itself
+                pass
+
+
 def url_notices() -> None:
     """Show, once, what the URL asked for that the app could not use."""
     for text in st.session_state.pop(URL_NOTICES, []):

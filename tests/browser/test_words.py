@@ -55,3 +55,11 @@ def test_slash_map_opens_the_map_page(page, app_url):
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 1
     assert page.locator('[data-testid="stTopNavLink"]').count() == 4  # no second "Map"
+
+
+def test_a_100_kb_address_opens_the_app_with_a_notice(page, app_url):
+    app = App(page, app_url)
+    response = page.goto(f"{app_url}/?title={'x' * 100_000}")
+    assert response.status == 200  # not the server's bare 400 and a blank page
+    app.wait()
+    page.get_by_text("characters long, more than the 2,000 the app reads").wait_for()
