@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import json
 import math
-import multiprocessing
 import os
 import secrets
 import sqlite3
@@ -357,36 +356,60 @@ def test_sqlite_empty_file_is_schema_0(tmp_path):
 
 
 # ---------------------------------------------------------------------- concurrency
-def save_at_once(kind, location, workspace_id, token, barrier, results, index):
-    """One writer process: open the store, wait for all the others, save from version 1."""
-    sys.path.insert(0, str(ROOT))
-    try:
-        writer = make_store(kind, location)
-        writer.schema()
-        barrier.wait(timeout=120)
-        saved = writer.save(workspace_id, token, 1, snapshot(100 + index),
-                            note=f"writer {index}")
-        results.put((index, "saved", saved.version))
-    except StaleVersion as error:
-        results.put((index, "stale", error.current))
-    except BaseException as error:  # reported to the test, which fails on it
-        results.put((index, "error", f"{type(error).__name__}: {error}"))
+#: One writer process: open the store, say it is ready, wait for the gate file, then save
+#: from version 1 and print the outcome. Plain subprocesses (not multiprocessing): a
+#: multiprocessing writer that lost its result left the whole suite waiting in CI.
+WRITER = """
+import json, sys, time
+from pathlib import Path
+root, kind, location, workspace_id, token, index, gate = sys.argv[1:8]
+sys.path.insert(0, root)
+from store import StaleVersion
+from tests.test_store import make_store, snapshot
+writer = make_store(kind, location)
+writer.schema()
+Path(gate + ".ready" + index).touch()
+deadline = time.monotonic() + 120
+while not Path(gate).exists() and time.monotonic() < deadline:
+    time.sleep(0.002)
+try:
+    saved = writer.save(workspace_id, token, 1, snapshot(100 + int(index)),
+                        note="writer " + index)
+    print(json.dumps([int(index), "saved", saved.version]))
+except StaleVersion as error:
+    print(json.dumps([int(index), "stale", error.current]))
+"""
 
 
-def test_concurrent_processes_one_wins(backend, monkeypatch):
+def test_concurrent_processes_one_wins(backend, tmp_path):
+    import json
+    import subprocess
+    import time
+
     created, token = backend.open().create("shared", snapshot())
-    monkeypatch.syspath_prepend(str(ROOT))
-    context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(WRITERS), context.Queue()
-    writers = [context.Process(target=save_at_once, args=(
-        backend.kind, backend.location, created.id, token, barrier, results, index))
+    gate = tmp_path / "go"
+    writers = [subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(ROOT), backend.kind, backend.location,
+         created.id, token, str(index), str(gate)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
         for index in range(WRITERS)]
-    for process in writers:
-        process.start()
-    outcomes = sorted(results.get(timeout=300) for _ in writers)
-    for process in writers:
-        process.join(timeout=60)
-    assert [o for o in outcomes if o[1] == "error"] == []
+    try:
+        deadline = time.monotonic() + 180
+        while (len(list(tmp_path.glob("go.ready*"))) < WRITERS
+               and time.monotonic() < deadline
+               and all(w.poll() is None for w in writers)):
+            time.sleep(0.01)
+        gate.touch()  # all at once
+        outcomes = []
+        for writer in writers:
+            out, err = writer.communicate(timeout=120)
+            assert writer.returncode == 0, err
+            outcomes.append(tuple(json.loads(out.strip().splitlines()[-1])))
+    finally:
+        for writer in writers:
+            if writer.poll() is None:
+                writer.kill()
+    outcomes.sort()
     winners = [o for o in outcomes if o[1] == "saved"]
     assert len(winners) == 1 and winners[0][2] == 2
     assert [o[2] for o in outcomes if o[1] == "stale"] == [2] * (WRITERS - 1)

@@ -89,6 +89,10 @@ def current_snapshot() -> Snapshot:
     settings = {k: v for k, v in st.session_state.items()
                 if isinstance(k, str) and k.startswith(SETTING_PREFIXES)
                 and isinstance(v, str | int | float | bool)}
+    if not settings.get("_export_extent_chosen"):
+        # The panel moves the extent to the map's view by itself once the map reports it:
+        # not a change of the user's, so not kept (and not a new version).
+        settings.pop("export_extent", None)
     return Snapshot(uploads, choices, settings)
 
 

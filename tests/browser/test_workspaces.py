@@ -77,14 +77,19 @@ def test_two_editors_the_second_save_of_a_stale_version_is_refused(browser, app_
                   '[aria-label="Buffer radius (km)"]')
         second.page.locator(slider).focus()
         second.page.keyboard.press("End")  # saved: a new version
+        second.page.get_by_text(re.compile(r"sightings? lies? within 300 km")).first.wait_for()
         second.wait()
+        second.page.get_by_text(re.compile(r"version 2\b.*every change is saved")).wait_for()
         first.page.locator(slider).focus()
         first.page.keyboard.press("Home")  # based on the old version: refused
         first.page.get_by_text("Someone else saved this workspace").wait_for()
         assert first.page.get_by_role("button", name="Save mine as a copy").is_visible()
         first.page.get_by_role("button", name=re.compile("^Reload the saved version")).click()
+        # The reload takes two runs (the click, then the saved version applied first thing).
+        first.page.get_by_text(re.compile(r"sightings? lies? within 300 km")).first.wait_for()
         first.wait()
         assert "within 300 km" in result_line(first)
+        assert first.page.get_by_text("Someone else saved this workspace").count() == 0
     finally:
         first.page.context.close()
         second.page.context.close()
