@@ -30,11 +30,12 @@ if uploaded:
     st.caption(_("Files added in this session or its workspace: their features appear below "
                  "with the sources they cite."))
     for row in uploaded:
+        how, layer = HOW_WORDS[row["how"]], row["layer"]  # ids, translated below
         st.text(ngettext("{file}: {n} feature(s), {how} the {layer}, uploaded {when}",
                          "{file}: {n} feature(s), {how} the {layer}, uploaded {when}",
                          row["features"]).format(
-            file=row["file"], n=row["features"], how=_(HOW_WORDS[row["how"]]),
-            layer=_(row["layer"]), when=row["uploaded"] or _("at an unknown time")))
+            file=row["file"], n=row["features"], how=_(how), layer=_(layer),
+            when=row["uploaded"] or _("at an unknown time")))
 
 st.header(_("How sure is each report?"))
 st.caption(_("Every feature says how firm its reporting is, in its popup and in the tables:"))

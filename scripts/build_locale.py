@@ -3,8 +3,8 @@
 ``python scripts/build_locale.py`` extracts every string wrapped in ``_()``, ``ngettext()``
 or ``N_()`` from the interface's modules (:data:`SOURCES`) into ``locale/footprint.pot``,
 merges the template into ``locale/<lang>/LC_MESSAGES/footprint.po`` for each translated
-language (new strings arrive with an empty translation, dropped ones are kept as obsolete
-``#~`` entries) and compiles each ``.po`` to the ``footprint.mo`` the app reads.
+language (new strings arrive with an empty translation, dropped ones are removed: git
+keeps them) and compiles each ``.po`` to the ``footprint.mo`` the app reads.
 
 ``python scripts/build_locale.py --compile`` only compiles (``make install`` runs it; the
 ``.mo`` files are not committed). ``tests/test_i18n.py`` fails when the template is behind
@@ -112,7 +112,7 @@ def update(template: Catalog) -> None:
         catalog.fuzzy = False
         catalog.language_team = catalog.last_translator = "Footprint newsroom"
         catalog.update(template, no_fuzzy_matching=True)
-        _write_if_changed(po, _po_bytes(catalog, ignore_obsolete=False))
+        _write_if_changed(po, _po_bytes(catalog, ignore_obsolete=True))
 
 
 def compile_all() -> list[Path]:

@@ -159,7 +159,8 @@ def test_the_uploader_caption_and_reader_state_one_byte_limit():
 
     assert MAX_FILE_BYTES == MAX_FILE_MB * 1_000_000  # the uploader's MB are 10**6 bytes
     upload = (REPO / "ui" / "upload.py").read_text()
-    assert "max_upload_size=MAX_FILE_MB" in upload and "{MAX_FILE_MB} MB" in upload
+    assert "max_upload_size=MAX_FILE_MB" in upload
+    assert "{mb} MB" in upload and "mb=number(MAX_FILE_MB)" in upload  # the caption's limit
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
     # The server's ceiling (MiB) lies above the limit, so only the reader's message refuses.
     assert config["server"]["maxUploadSize"] * 2**20 >= MAX_FILE_BYTES

@@ -69,12 +69,14 @@ def upload_panel() -> None:
             mb=number(MAX_FILE_MB), features=number(MAX_FEATURES),
             coordinates=number(MAX_COORDINATES)))
     left, right = st.columns(2)
+    # The menus' words translated now, in the script's run (format_func may run later).
+    targets = {name: _(TARGET_WORDS[name]) for name in TARGETS}
     target = left.radio(_("The file holds"), TARGETS, horizontal=True, key="upload_target",
-                        format_func=lambda name: _(TARGET_WORDS[name]))
-    modes = {"add": _("add to the shipped {target}"), "replace": _("replace the {target}")}
+                        format_func=targets.get)
+    modes = {"add": _("add to the shipped {target}").format(target=targets[target]),
+             "replace": _("replace the {target}").format(target=targets[target])}
     mode = right.radio(_("It should"), ["add", "replace"], horizontal=True, key="upload_mode",
-                       format_func=lambda name: modes[name].format(
-                           target=_(TARGET_WORDS[target])))
+                       format_func=modes.get)
     file = st.file_uploader(_("Your file"), type=["geojson", "json", "csv", "gpkg"],
                             key="upload_file", max_upload_size=MAX_FILE_MB)
     if file is None:

@@ -1,0 +1,241 @@
+"""The interface in English, Spanish and Russian: complete catalogues, the language's choice,
+the locale's numbers, and the pages through AppTest in each language."""
+
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from streamlit.testing.v1 import AppTest
+
+from ui import i18n
+from ui.i18n import catalogue_path, day, number, preferred_language
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_locale  # noqa: E402
+
+PLACEHOLDER = re.compile(r"\{\w*\}")
+
+
+def _catalog(path: Path, language: str | None = None):
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def _ids(catalog) -> set[str]:
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+
+
+# --------------------------------------------------------------------------- catalogues
+def test_the_template_holds_exactly_the_strings_the_code_wraps(tmp_path):
+    """Re-extract from the sources: the committed .pot is behind when this fails (run
+    ``python scripts/build_locale.py``)."""
+    fresh = tmp_path / "footprint.pot"
+    fresh.write_bytes(build_locale._po_bytes(build_locale.extract()))
+    assert _ids(_catalog(fresh)) == _ids(_catalog(build_locale.TEMPLATE))
+
+
+@pytest.mark.parametrize("language", ["es", "ru"])
+def test_every_interface_string_has_a_translation(language):
+    template = _ids(_catalog(build_locale.TEMPLATE))
+    catalog = _catalog(catalogue_path(language, ".po"), language)
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(forms):
+            missing.append(message.id)
+    assert not missing, f"{language}: {len(missing)} untranslated: {missing[:5]}"
+    assert template <= _ids(catalog), sorted(template - _ids(catalog))[:5]
+
+
+@pytest.mark.parametrize("language", ["es", "ru"])
+def test_translations_keep_every_placeholder(language):
+    """``{n}``, ``{km}`` … are filled by the code: a renamed or dropped one would raise or
+    lose a number."""
+    for message in _catalog(catalogue_path(language, ".po"), language):
+        if not message.id:
+            continue
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(PLACEHOLDER.findall(sources[-1]))
+        for form in forms:
+            assert set(PLACEHOLDER.findall(form)) == wanted, (language, message.id)
+
+
+def test_russian_has_three_plural_forms_and_spanish_two():
+    assert _catalog(catalogue_path("ru", ".po"), "ru").num_plurals == 3
+    assert _catalog(catalogue_path("es", ".po"), "es").num_plurals == 2
+
+
+@pytest.mark.parametrize(("count", "expected"), [
+    (1, "1 наблюдение"), (3, "3 наблюдения"), (5, "5 наблюдений"), (21, "21 наблюдение"),
+    (12, "12 наблюдений")])
+def test_russian_plurals_follow_the_number(count, expected):
+    text = i18n.translations("ru").ngettext("{n} sighting", "{n} sightings", count)
+    assert text.format(n=count) == expected
+
+
+def test_a_stale_compiled_catalogue_is_not_used(tmp_path, monkeypatch):
+    """Without a .mo (a fresh clone before make install), the .po is compiled in memory."""
+    po = tmp_path / "es" / "LC_MESSAGES" / "footprint.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes(catalogue_path("es", ".po").read_bytes())
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.translations.cache_clear()
+    try:
+        assert i18n.translations("es").gettext("Sources") == "Fuentes"
+    finally:
+        i18n.translations.cache_clear()
+
+
+# --------------------------------------------------------------------------- the language
+@pytest.mark.parametrize(("header", "expected"), [
+    ("es-VE,es;q=0.9,en;q=0.8", "es"),
+    ("ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "ru"),
+    ("en-GB,en;q=0.9,ru;q=0.8", "en"),
+    ("de-DE,de;q=0.9,ru;q=0.7,es;q=0.8", "es"),   # by q-value, not by position
+    ("fr;q=0.9, ES;q=0.9, ru;q=0.9", "es"),       # a tie: the header's order; any case
+    ("ru;q=0, es;q=0.1", "es"),                    # q=0 means "not this one"
+    ("es;q=abc, ru", "ru"),                        # an unreadable q counts as 0
+    ("pt-BR, fr", "en"),
+    ("*", "en"),
+    ("", "en"),
+    (None, "en"),
+])
+def test_the_browsers_preferred_language(header, expected):
+    assert preferred_language(header) == expected
+
+
+def test_outside_the_app_the_language_is_english():
+    assert i18n.current_language() == "en"
+    assert i18n._("Sources") == "Sources"
+
+
+# --------------------------------------------------------------------------- formats
+@pytest.mark.parametrize(("value", "digits", "language", "expected"), [
+    (2.5, None, "es", "2,5"),
+    (0.25, 2, "es", "0,25"),
+    (12345, None, "es", "12.345"),
+    (12345, None, "en", "12,345"),
+    (1.0, 1, "en", "1.0"),
+    (2.5, None, "ru", "2,5"),
+    (10000, None, "ru", "10\xa0000"),
+])
+def test_numbers_in_the_locales_format(value, digits, language, expected):
+    assert number(value, digits, language=language) == expected
+
+
+def test_days_in_the_locales_format():
+    assert day(date(2019, 3, 7), language="en") == "Mar 7, 2019"
+    assert day(date(2019, 3, 7), language="es") == "7 mar 2019"
+    assert day(date(2019, 3, 7), language="ru") == "7 мар. 2019\u202fг."
+
+
+# --------------------------------------------------------------------------- the pages
+@pytest.fixture(autouse=True)
+def navigation_like_the_server(monkeypatch):
+    """As in test_app.py: AppTest reruns the frame, as the server does."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def run_app(page: str, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _texts(at: AppTest) -> list[str]:
+    """Headers, subheaders, captions, markdown, expander and widget labels."""
+    found = [e.value for kind in ("header", "subheader", "caption", "markdown", "warning",
+                                  "info") for e in getattr(at, kind)]
+    found += [e.label for e in at.expander]
+    found += [w.label for kind in ("slider", "selectbox", "multiselect", "radio", "toggle",
+                                   "button", "number_input") for w in getattr(at, kind)]
+    return found
+
+
+#: Per page and language: texts that must be shown, and English ones that must not.
+PAGES = {
+    "pages/data_page.py": (["Layers in use", "Add your own sightings or facilities",
+                            "Workspace"],
+                           {"es": ["Capas en uso", "Añada sus propios avistamientos o "
+                                   "instalaciones", "Espacio de trabajo"],
+                            "ru": ["Используемые слои", "Добавьте свои наблюдения или объекты",
+                                   "Рабочее пространство"]}),
+    "pages/sources_page.py": (["How sure is each report?", "Claims without a place",
+                               "Method, for non-statisticians"],
+                              {"es": ["¿Qué tan segura es cada información?",
+                                      "Afirmaciones sin lugar", "Método, para no estadísticos"],
+                               "ru": ["Насколько надёжно каждое сообщение?",
+                                      "Утверждения без места", "Метод — для нестатистиков"]}),
+    "pages/analysis_page.py": (["Result", "Caveats", "Downloads",
+                                "Every radius at once: the global envelope"],
+                               {"es": ["Resultado", "Salvedades", "Descargas"],
+                                "ru": ["Результат", "Оговорки", "Файлы для скачивания"]}),
+}
+SIDEBAR = {"es": ("Mapa y prueba", "Radio de la zona de influencia (km)", "Capas"),
+           "ru": ("Карта и тест", "Радиус буферной зоны (км)", "Слои")}
+
+
+@pytest.mark.parametrize("language", ["es", "ru"])
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_each_page_opens_in_the_language_of_the_url(page, language):
+    at = run_app(page, lang=language)
+    english, translated = PAGES[page]
+    texts = _texts(at)
+    for text in translated[language]:
+        assert text in texts, (language, text)
+    for text in english:
+        assert text not in texts, (language, text)
+    heading, radius, layers = SIDEBAR[language]
+    assert heading in [h.value for h in at.sidebar.header]
+    assert at.sidebar.slider(key="radius_km").label == radius
+    assert at.sidebar.multiselect(key="layers").label == layers
+    assert at.sidebar.selectbox(key="lang").value == language
+    assert at.query_params["lang"] in (language, [language])
+
+
+def test_the_language_menu_changes_the_interface_and_the_url_keeps_the_choices():
+    at = run_app("pages/data_page.py", radius_km="80")
+    assert "Layers in use" in [h.value for h in at.subheader]
+    assert "lang" not in at.query_params  # English: the default, left out of the URL
+    at.sidebar.selectbox(key="lang").set_value("ru").run()
+    assert not at.exception
+    assert "Используемые слои" in [h.value for h in at.subheader]
+    assert at.query_params["lang"] in ("ru", ["ru"])
+    assert at.sidebar.slider(key="radius_km").value == 80  # the other choices stay
+
+
+def test_an_unknown_language_in_the_url_is_named_and_english_shown():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["lang"] = "de"
+    at.run()
+    assert not at.exception
+    assert any("?lang='de' is not one of the choices" in w.value for w in at.warning)
+    assert at.sidebar.selectbox(key="lang").value == "en"
+    assert "lang" not in at.query_params
+
+
+def test_spanish_numbers_on_the_analysis_page_use_a_decimal_comma():
+    at = run_app("pages/analysis_page.py", lang="es", simulations="200")
+    caption = next(c.value for c in at.caption if c.value.startswith("Esperado por azar"))
+    assert re.match(r"Esperado por azar: \d+,\d\d avistamientos", caption), caption
+    assert re.search(r"Distancia media a la instalación más cercana: [\d.]+,\d km", caption)
