@@ -169,9 +169,17 @@ def check_url_lengths() -> None:
 
 
 def url_notices() -> None:
-    """Show, once, what the URL asked for that the app could not use."""
-    for text in st.session_state.pop(URL_NOTICES, []):
+    """Show what the URL asked for that the app could not use, until the user dismisses it
+    (the map's first report reruns the page at once: a notice shown only once would vanish
+    before anyone read it)."""
+    notices = st.session_state.get(URL_NOTICES) or []
+    if not notices:
+        return
+    for text in notices:
         st.warning(text, icon=":material/link_off:")
+    if st.button("Dismiss", key="url_notices_dismiss", type="tertiary"):
+        st.session_state[URL_NOTICES] = []
+        st.rerun()
 
 
 def _notice(text: str) -> None:

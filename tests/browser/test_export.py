@@ -60,9 +60,10 @@ def test_an_export_follows_the_zoomed_view_and_the_layers_ticked_on_the_map(page
     sidebar = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stSidebar\"] "
-        "[data-testid=\"stMultiSelect\"]').innerText.includes('flights')", timeout=20_000)
+        "[data-testid=\"stMultiSelect\"]').innerText.includes('Documented flights')",
+        timeout=20_000)
     app.wait()
-    assert "sightings" in sidebar.inner_text()
+    assert "Sightings" in sidebar.inner_text()  # the others stay ticked
     west, south, east, north = frame.evaluate(
         "name => { const b = window[name].getBounds(); "
         "return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }", name)

@@ -83,7 +83,7 @@ def test_two_editors_the_second_save_of_a_stale_version_is_refused(browser, app_
         first.page.locator(slider).focus()
         first.page.keyboard.press("Home")  # based on the old version: refused
         first.page.get_by_text("Someone else saved this workspace").wait_for()
-        assert first.page.get_by_role("button", name="Save mine as a copy").is_visible()
+        first.page.get_by_role("button", name="Save mine as a copy").wait_for()
         first.page.get_by_role("button", name=re.compile("^Reload the saved version")).click()
         # The reload takes two runs (the click, then the saved version applied first thing).
         first.page.get_by_text(re.compile(r"sightings? lies? within 300 km")).first.wait_for()
