@@ -248,12 +248,12 @@ def autosave() -> None:
     if not opened or not opened["can_edit"] or st.session_state.get(CONFLICT):
         return
     snapshot = current_snapshot()
+    digest = _digest(snapshot)  # hashes every upload: once per run, status() reuses it
     if opened.pop("fresh", False):
-        opened["saved"] = _digest(snapshot)
-        return
-    if _digest(snapshot) == opened["saved"]:
-        return
-    _save(opened, snapshot, note=_change_note(snapshot))
+        opened["saved"] = digest
+    if digest != opened["saved"]:
+        _save(opened, snapshot, digest, note=_change_note(snapshot))
+    opened["in_sync"] = opened["saved"] == digest
 
 
 def _change_note(snapshot: Snapshot) -> str:
@@ -261,7 +261,7 @@ def _change_note(snapshot: Snapshot) -> str:
     return f"autosave: {uploads} upload(s), {len(snapshot.choices)} choice(s)"
 
 
-def _save(opened: dict, snapshot: Snapshot, note: str) -> bool:
+def _save(opened: dict, snapshot: Snapshot, digest: str, note: str) -> bool:
     backend = store()
     if backend is None:
         return False
@@ -274,7 +274,7 @@ def _save(opened: dict, snapshot: Snapshot, note: str) -> bool:
     except StoreError as error:
         st.session_state[NOTICE] = ("error", str(error))
         return False
-    opened.update(version=workspace.version, saved=_digest(snapshot),
+    opened.update(version=workspace.version, saved=digest,
                   saved_at=workspace.saved_at)
     return True
 
@@ -296,7 +296,7 @@ def status() -> None:
                 + _(". Changes you make here are not saved; “Save as a copy” on the Data "
                     "page keeps them."))
     elif opened:
-        saved = _digest(current_snapshot()) == opened["saved"]
+        saved = opened.get("in_sync", True)  # autosave() ran just before, in this run
         st.caption(_("Workspace “{name}”, version {version}").format(
                        name=opened["name"], version=opened["version"])
                    + (_built_on(len(uploads)) if uploads else "")
