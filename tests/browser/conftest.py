@@ -142,6 +142,36 @@ class App:
     def __init__(self, page, base_url: str):
         self.page = page
         self.base_url = base_url
+        self._requests: list[tuple[float, str]] = []
+        self._open: set = set()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request) -> None:
+        self._requests.append((time.monotonic(), request.url))
+        self._open.add(request)
+
+    def _ended(self, request) -> None:
+        self._open.discard(request)
+
+    def wait_until_quiet(self, quiet_s: float = 1.0, timeout_s: float = 60.0) -> None:
+        """Wait until the tab (page and iframes) has no request open and has started none
+        for ``quiet_s``. Playwright's "networkidle" is not used: Streamlit re-mounts the
+        map's component iframe, and the new frame's idle event may never come, so that
+        wait could hang on a page that had long gone quiet. Fails, naming the requests, if
+        the tab is still busy after ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            last = self._requests[-1][0] if self._requests else 0.0
+            if not self._open and time.monotonic() - last >= quiet_s:
+                return
+            if time.monotonic() > deadline:
+                recent = [url for at, url in self._requests if at > deadline - 5]
+                pytest.fail(f"the tab did not go quiet within {timeout_s:.0f} s: open "
+                            f"{sorted(r.url for r in self._open)}; requested in the last "
+                            f"5 s: {recent[-20:]}", pytrace=False)
+            self.page.wait_for_timeout(200)  # lets Playwright deliver the request events
 
     def open(self, path: str = "", with_map: bool = True):
         """Open ``base_url/path`` (path may hold a query) and wait until the app finished

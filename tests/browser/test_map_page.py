@@ -136,7 +136,7 @@ def test_no_request_leaves_this_machine(app, page_name):
         map_frame.locator(mark_sighting(frame, "acarigua-bakery")).click()
         map_frame.locator(".leaflet-popup-content").first.wait_for()
         app.wait()
-    app.page.wait_for_load_state("networkidle")
+    app.wait_until_quiet()
     assert urls, "no request was recorded"
     assert [url for url in urls if not is_local(url)] == []
 
@@ -358,7 +358,7 @@ def test_an_unticked_overlay_stays_unticked_when_the_slider_moves(app):
                                                  ("Analysis", "app-analysis.png")])
 def test_full_page_screenshot_is_saved(app, artifacts, page_name, file_name):
     app.open(PAGES[page_name], with_map=page_name == "Map")
-    app.page.wait_for_load_state("networkidle")
+    app.wait_until_quiet()
     assert app.page.locator('[data-testid="stException"]').count() == 0
     path: Path = app.screenshot(artifacts / file_name)
     assert path.stat().st_size > 20_000
