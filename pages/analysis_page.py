@@ -19,7 +19,7 @@ from analysis.report import (
 from analysis.wording import P_MEANING, format_p, p_equals
 from layers.dates import precision_summary
 from ui import compute, exports
-from ui.data import working_frames
+from ui.data import working_frames, working_version
 from ui.i18n import _, day, ngettext, number
 from ui.present import envelope_frame, names_of, scenario_frame, table_for_display
 from ui.settings import INT_RANGES, SETTINGS
@@ -288,22 +288,31 @@ box = methodology_markdown(result, description, sweep, uncertainty, global_resul
                            panel=panel, headline=line, left_out=left_out, shared=shared,
                            caveats=caveats)
 plain = methodology_text(box)
+# The files are built here, not on click (see ui.exports.download_bytes), once per data
+# version and choices, and a click does not rerun the page: every click gets its file.
+built_from = (working_version(), state, tuple(sorted(run.items())))
 a, b, c, d = st.columns(4)
-a.download_button(_("Proximity table (CSV)"), data=lambda: proximity_csv(proximity),
+a.download_button(_("Proximity table (CSV)"),
+                  data=exports.download_bytes(("proximity-csv", *built_from),
+                                              lambda: proximity_csv(proximity)),
                   file_name=f"footprint-proximity-{state.radius_km:g}km.csv", mime="text/csv",
-                  key="download-proximity-csv")
+                  key="download-proximity-csv", on_click="ignore")
 b.download_button(_("Buffers and results (GeoJSON)"),
-                  data=lambda: exports.buffers_geojson(facilities, sightings, state, proximity,
-                                                       result),
+                  data=exports.download_bytes(
+                      ("buffers-geojson", *built_from),
+                      lambda: exports.buffers_geojson(facilities, sightings, state, proximity,
+                                                      result)),
                   file_name=f"footprint-buffers-{state.radius_km:g}km.geojson",
-                  mime="application/geo+json", key="download-buffers-geojson")
+                  mime="application/geo+json", key="download-buffers-geojson",
+                  on_click="ignore")
 c.download_button(_("Robustness scenarios (CSV)"),
-                  data=lambda: robustness_csv(panel) if panel else "",
+                  data=exports.download_bytes(("robustness-csv", *built_from),
+                                              lambda: robustness_csv(panel) if panel else ""),
                   file_name="footprint-robustness.csv", mime="text/csv",
-                  key="download-robustness-csv")
+                  key="download-robustness-csv", on_click="ignore")
 d.download_button(_("Methodology box (Markdown)"), data=box,
                   file_name="footprint-methodology.md", mime="text/markdown",
-                  key="download-methodology")
+                  key="download-methodology", on_click="ignore")
 with st.expander(_("Methodology box to paste under a story")):
     st.caption(_("Two forms of the same text, every caveat above included: Markdown for a "
                  "CMS that reads it, plain text for one that does not. The copy button is at "
@@ -313,4 +322,4 @@ with st.expander(_("Methodology box to paste under a story")):
     as_text.code(plain, language=None, wrap_lines=True)
     st.download_button(_("Methodology box (plain text)"), data=plain,
                        file_name="footprint-methodology.txt", mime="text/plain",
-                       key="download-methodology-text")
+                       key="download-methodology-text", on_click="ignore")

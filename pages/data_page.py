@@ -3,7 +3,8 @@
 import streamlit as st
 
 from layers.registry import LAYERS
-from ui.data import shipped, working_frames
+from ui.data import shipped, working_frames, working_version
+from ui.exports import download_bytes
 from ui.i18n import _, ngettext
 from ui.present import table_for_display
 from ui.state import current
@@ -12,6 +13,7 @@ from ui.workspace import panel as workspace_panel
 
 current()  # the shared sidebar and URL state come from the frame
 frames = working_frames()
+version = working_version()
 problems = shipped()[1]
 
 st.header(_("Data"))
@@ -38,6 +40,9 @@ for layer in LAYERS:
         table = table_for_display(frame.drop(columns="geometry"))
         table.insert(1, "geometry", frame.geometry.geom_type)
         st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button(_("Download as GeoJSON"), data=lambda f=frame: f.to_json(drop_id=True),
+        # Bytes, not a callable, and no rerun on click: every click gets its file (ui.exports).
+        geojson = download_bytes(("layer-geojson", version, layer.name),
+                                 lambda f=frame: f.to_json(drop_id=True))
+        st.download_button(_("Download as GeoJSON"), data=geojson,
                            file_name=f"{layer.name}.geojson", mime="application/geo+json",
-                           key=f"download-{layer.name}")
+                           key=f"download-{layer.name}", on_click="ignore")

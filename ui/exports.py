@@ -1,8 +1,13 @@
 """Downloads: the publication figure, the proximity CSV, buffers and results as GeoJSON,
 the Markdown box.
 
-Each function returns the file's bytes or text; pages pass them to ``st.download_button``
-as callables, so nothing is rendered until the button is clicked.
+Each function returns the file's bytes or text. Pages hand ``st.download_button`` the
+bytes themselves, through :func:`download_bytes` (built once per data version and choices),
+never a callable, with ``on_click="ignore"``. Streamlit forgets a callable's placeholder at
+the end of the next run of any session, so a click racing a rerun never got its file
+("Deferred file ... not found"); and a stored file that two runs in a row did not render
+(the click's own reruns, each interrupted by the next click) is deleted, so the next click
+of it was cancelled (404).
 """
 
 from __future__ import annotations
@@ -12,9 +17,37 @@ from dataclasses import dataclass, field
 
 from analysis.proximity import geodesic_buffers
 from analysis.report import DataDescription
+from mapview.lru import MISSING, BoundedLRU
 
 #: streamlit-folium's key for the Map page's map (its last returned view is read from it).
 MAP_KEY = "footprint-map"
+
+#: Download files by what they are built from, shared by every session: at most
+#: :data:`DOWNLOAD_FILES` files and :data:`DOWNLOAD_BYTES` bytes in all.
+DOWNLOAD_FILES = 64
+DOWNLOAD_BYTES = 64 * 2**20
+_DOWNLOADS = BoundedLRU(size=DOWNLOAD_FILES, budget=DOWNLOAD_BYTES)
+
+
+def download_bytes(key: tuple, build) -> bytes:
+    """The file ``build()`` makes (text is encoded as UTF-8), kept under ``key``.
+
+    ``key`` must name everything the file depends on: its kind, the data version and the
+    choices. A page passes the result to ``st.download_button(data=...)``, so the button
+    holds a real file whatever reruns happen before the click, and a rerun with the same
+    choices costs a lookup.
+
+    >>> calls = []
+    >>> build = lambda: calls.append(1) or "a,b"
+    >>> download_bytes(("doctest", 1), build), download_bytes(("doctest", 1), build), calls
+    (b'a,b', b'a,b', [1])
+    """
+    data = _DOWNLOADS.lookup(key)
+    if data is MISSING:
+        data = build()
+        data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        _DOWNLOADS.store(key, data, weight=len(data))
+    return data
 
 
 @dataclass(frozen=True)

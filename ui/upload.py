@@ -170,7 +170,8 @@ def _list_uploads(uploads: dict) -> None:
             a, b = st.columns(2)
             a.download_button(_("Download validated GeoJSON"), data=upload["geojson"],
                               file_name=f"{upload['target']}-validated.geojson",
-                              mime="application/geo+json", key=f"download-upload-{name}")
+                              mime="application/geo+json", key=f"download-upload-{name}",
+                              on_click="ignore")
             if b.button(_("Remove"), key=f"remove-upload-{name}"):
                 del uploads[name]
                 st.rerun()
