@@ -129,8 +129,16 @@ def draw_without_replacement(
 
 
 def _towns_nearest(index: GeodesicIndex) -> np.ndarray:
+    """Each town's geodesic distance (km) to its nearest facility of ``index``: computed
+    once per index and towns table (a result is evaluated at many radii), read-only."""
     towns = venezuelan_towns()
-    return index.nearest(towns.lon.to_numpy(), towns.lat.to_numpy())[1]
+    memo = getattr(index, "_towns_memo", None)
+    if memo is not None and memo[0] is towns:
+        return memo[1]
+    distance = index.nearest(towns.lon.to_numpy(), towns.lat.to_numpy())[1]
+    distance.setflags(write=False)
+    index._towns_memo = (towns, distance)
+    return distance
 
 
 def sample_size_problem(null: str, n: int) -> str | None:

@@ -30,18 +30,26 @@ UNCERTAINTY_REPEATS = 50
 UNCERTAINTY_SIMULATIONS = 1999
 
 
+#: The subsets by choices: a rerun asks for them a dozen times (shared, never modified).
+_FRAMES = BoundedLRU(size=64, budget=64)
+
+
 def analysis_frames(state: MapState, with_at_facility: bool | None = None):
     """(facilities, sightings) counted in the analysis for these choices.
 
     Sightings placed at a facility by construction are counted only when the state says so
     (or when ``with_at_facility`` is True: the robustness panel shows both choices).
     """
-    frames = working_frames()
-    facilities = analysis_subset(frames["facilities"], state.facility_categories)
-    sightings = filter_by_date(frames["sightings"], state.date_start, state.date_end)
-    sightings = analysis_subset(sightings, state.sighting_categories)
     include = state.include_at_facility if with_at_facility is None else with_at_facility
-    return facilities, counted_sightings(sightings, include)
+
+    def subset():
+        frames = working_frames()
+        facilities = analysis_subset(frames["facilities"], state.facility_categories)
+        sightings = filter_by_date(frames["sightings"], state.date_start, state.date_end)
+        sightings = analysis_subset(sightings, state.sighting_categories)
+        return facilities, counted_sightings(sightings, include)
+
+    return _FRAMES.cached((_key(state), include), subset)
 
 
 def left_out_at_facility(state: MapState) -> list[str]:
