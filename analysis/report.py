@@ -2,6 +2,9 @@
 
 Any text that comes from input files is escaped with :func:`escape_markdown`: files can be
 hostile, and a name is not allowed to inject links, HTML or formatting into a story.
+
+The caveats, the robustness sentence and the methodology box are written in English and
+translated through :mod:`layers.language` in the app (the command line prints English).
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ import io
 import re
 from dataclasses import dataclass
 
+from layers.language import N_, _, ngettext, numbers
+
 from .envelope import GlobalResult
 from .proximity import ProximityResult
 from .robustness import ROBUSTNESS_RADII_KM, RobustnessResult, summarise
 from .settings import UNKNOWN_PRECISION_KM
 from .stats import SweepResult, TestResult, UncertaintyResult
-from .wording import P_MEANING, WEAK_NULLS, format_p, p_equals
+from .wording import P_MEANING, WEAK_NULLS, format_p, p_text
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=:$@%;/^?])")
 
@@ -186,27 +191,35 @@ def proximity_markdown(result: ProximityResult, data: DataDescription) -> str:
 
 def _data_paragraph(data: DataDescription) -> str:
     def categories(values):
-        return f" (categories: {', '.join(markdown_text(v) for v in values)})" if values else ""
+        if not values:
+            return ""
+        return _(" (categories: {names})").format(
+            names=", ".join(markdown_text(v) for v in values))
 
-    text = (
-        f"**Data.** {data.n_sightings} sightings from {markdown_text(data.sightings_file)}"
-        f"{categories(data.sighting_categories)} and {data.n_facilities} facilities from "
-        f"{markdown_text(data.facilities_file)}{categories(data.facility_categories)}."
-    )
+    # English says "sightings" for any number here (as it always has); plural forms are
+    # for the languages that need them.
+    sightings = ngettext("{n} sightings from {file}", "{n} sightings from {file}",
+                         data.n_sightings).format(n=data.n_sightings,
+                                                  file=markdown_text(data.sightings_file))
+    facilities = ngettext("{n} facilities from {file}", "{n} facilities from {file}",
+                          data.n_facilities).format(n=data.n_facilities,
+                                                    file=markdown_text(data.facilities_file))
+    text = _("**Data.** {sightings} and {facilities}.").format(
+        sightings=sightings + categories(data.sighting_categories),
+        facilities=facilities + categories(data.facility_categories))
     if data.sources:
-        text += " Sources: " + "; ".join(markdown_text(s) for s in data.sources) + "."
-    text += (
-        " Comparison towns: GeoNames populated places (CC BY 4.0) with 15,000 or more "
-        "inhabitants."
-    )
+        text += " " + _("Sources: {sources}.").format(
+            sources="; ".join(markdown_text(s) for s in data.sources))
+    text += " " + _("Comparison towns: GeoNames populated places (CC BY 4.0) with {n} or more "
+                    "inhabitants.").format(n=numbers("15,000"))
     return text
 
 
 def _km_or_unknown(shared: dict, side: str) -> str:
     """``'10 km'``, or ``'unknown, taken as 25 km'`` for a precision nobody stated."""
     if shared.get(f"{side}_precision_unknown"):
-        return f"unknown, taken as {UNKNOWN_PRECISION_KM:g} km"
-    return f"{shared[f'{side}_precision_km']:g} km"
+        return _("unknown, taken as {km} km").format(km=numbers(f"{UNKNOWN_PRECISION_KM:g}"))
+    return numbers(f"{shared[f'{side}_precision_km']:g}") + " " + _("km")
 
 
 def methodology_markdown(
@@ -231,102 +244,110 @@ def methodology_markdown(
     Caveats. Text from input files (file names, categories, sources, ids) is escaped; the
     rest is written by this package.
     """
-    seed = "none (not reproducible)" if result.seed is None else str(result.seed)
-    lines = ["> ### How we tested this", ">"]
+    seed = _("none (not reproducible)") if result.seed is None else str(result.seed)
+    lines = ["> ### " + _("How we tested this"), ">"]
     if headline:
-        lines += [f"> **Finding.** {headline}", ">", f"> *What p means.* {P_MEANING}", ">"]
+        lines += ["> " + _("**Finding.** {headline}").format(headline=headline), ">",
+                  "> " + _("*What p means.* {meaning}").format(meaning=_(P_MEANING)), ">"]
     lines.append("> " + _data_paragraph(data))
     if left_out:
-        lines[-1] += (
-            " Not counted, because they were placed at a facility by construction (a "
-            "reported visit to it, a job at it): "
-            + ", ".join(markdown_text(i) for i in left_out) + "."
-        )
+        lines[-1] += " " + _(
+            "Not counted, because they were placed at a facility by construction (a "
+            "reported visit to it, a job at it): {names}.").format(
+                names=", ".join(markdown_text(i) for i in left_out))
     lines += [
         ">",
-        f"> **Method.** For each sighting we measured the distance to the nearest facility "
-        f"along the Earth's surface (geodesic distances on the WGS84 ellipsoid). To see what "
-        f"chance alone would give, we simulated {result.simulations:,} alternative sets of "
-        f"{result.n_sightings} places. {result.null_description} "
-        f"At one radius, p is the share of simulated sets with at least as many places "
-        f"within it, counting the real set as one of them: (1 + number of such simulations)"
-        f" / ({result.simulations:,} + 1). Random seed: {seed}.",
+        "> " + _("**Method.** For each sighting we measured the distance to the nearest "
+                 "facility along the Earth's surface (geodesic distances on the WGS84 "
+                 "ellipsoid). To see what chance alone would give, we simulated {simulations} "
+                 "alternative sets of {n} places. {null_description} At one radius, p is the "
+                 "share of simulated sets with at least as many places within it, counting the "
+                 "real set as one of them: (1 + number of such simulations) / ({simulations} "
+                 "+ 1). Random seed: {seed}.").format(
+                     simulations=numbers(f"{result.simulations:,}"), n=result.n_sightings,
+                     null_description=_(result.null_description), seed=seed),
     ]
     if global_result is not None:
         g = global_result
+        if g.outside_ranges:
+            outcome = _("; the sightings are more often near a facility than the 95% global "
+                        "envelope allows at {ranges}.").format(ranges=_ranges(g.outside_ranges))
+        else:
+            outcome = _("; the observed count stays inside the 95% global envelope at every "
+                        "radius.")
         lines += [
             ">",
-            f"> **Global test over radii.** Instead of picking one radius, we counted the "
-            f"sightings with a facility within every whole radius from {g.r_min_km:g} to "
-            f"{g.r_max_km:g} km, and asked how often a simulated set is at least as extreme "
-            f"over that whole range, ranking the sets by their most extreme radii (extreme "
-            f"rank length global envelope test; Myllymäki and others, 2017, Journal of the "
-            f"Royal Statistical Society B 79, 381-404). Radii below {g.r_min_km:g} km are "
-            f"not tested because the stated location precision of the places does not "
-            f"support them. Result: {p_equals(g.p_value)}"
-            + (f"; the sightings are more often near a facility than the 95% global envelope"
-               f" allows at {_ranges(g.outside_ranges)}." if g.outside_ranges else
-               "; the observed count stays inside the 95% global envelope at every radius.")
-            + (f" {_WEAK_WARNING}" if g.null in WEAK_NULLS else ""),
+            "> " + _("**Global test over radii.** Instead of picking one radius, we counted "
+                     "the sightings with a facility within every whole radius from {low} to "
+                     "{high} km, and asked how often a simulated set is at least as extreme "
+                     "over that whole range, ranking the sets by their most extreme radii "
+                     "(extreme rank length global envelope test; Myllymäki and others, 2017, "
+                     "Journal of the Royal Statistical Society B 79, 381-404). Radii below "
+                     "{low} km are not tested because the stated location precision of the "
+                     "places does not support them. Result: {p}").format(
+                         low=numbers(f"{g.r_min_km:g}"), high=numbers(f"{g.r_max_km:g}"),
+                         p=p_text(g.p_value))
+            + outcome + (" " + _(_WEAK_WARNING) if g.null in WEAK_NULLS else ""),
         ]
     lines += [
         ">",
-        f"> **Result at {result.radius_km:g} km.** {result.statement} The average distance "
-        f"to the nearest facility was {result.mean_nearest_distance_km:.1f} km, against "
-        f"{result.null_mean_nearest_distance_km:.1f} km in the simulations "
-        f"({p_equals(result.p_value_mean_distance)}).",
+        "> " + _("**Result at {km} km.** {statement} The average distance to the nearest "
+                 "facility was {observed} km, against {simulated} km in the simulations "
+                 "({p}).").format(
+                     km=numbers(f"{result.radius_km:g}"), statement=result.statement,
+                     observed=numbers(f"{result.mean_nearest_distance_km:.1f}"),
+                     simulated=numbers(f"{result.null_mean_nearest_distance_km:.1f}"),
+                     p=p_text(result.p_value_mean_distance)),
     ]
     if panel is not None:
-        lines += [">", "> **Robustness.** " + robustness_sentence(panel)]
+        lines += [">", "> " + _("**Robustness.**") + " " + robustness_sentence(panel)]
     if uncertainty is not None:
-        lines += [">", f"> **Location uncertainty.** {uncertainty.statement}"]
+        lines += [">", "> " + _("**Location uncertainty.**") + " " + uncertainty.statement]
     if sweep is not None:
         frame = sweep.to_frame()
         above = frame[frame.observed_fraction > frame.null_high_fraction]
         span = (
-            f"between {above.radius_km.min():g} and {above.radius_km.max():g} km"
-            if len(above) else "at none of them"
+            _("between {low} and {high} km").format(low=numbers(f"{above.radius_km.min():g}"),
+                                                    high=numbers(f"{above.radius_km.max():g}"))
+            if len(above) else _("at none of them")
         )
         lines += [
             ">",
-            f"> **Other radii, one at a time.** Repeating the count for {len(frame)} radii "
-            f"from {frame.radius_km.min():g} to {frame.radius_km.max():g} km, the share of "
-            f"sightings near a facility was above the simulations' pointwise 95% range "
-            f"{span}. Looking at many radii one at a time makes some such excess likely by "
-            f"chance; the global test above accounts for that.",
+            "> " + _("**Other radii, one at a time.** Repeating the count for {n} radii from "
+                     "{low} to {high} km, the share of sightings near a facility was above the "
+                     "simulations' pointwise 95% range {span}. Looking at many radii one at a "
+                     "time makes some such excess likely by chance; the global test above "
+                     "accounts for that.").format(
+                         n=len(frame), low=numbers(f"{frame.radius_km.min():g}"),
+                         high=numbers(f"{frame.radius_km.max():g}"), span=span),
         ]
-    reach = (
-        f"With {result.n_sightings} sightings the smallest p-value this test could give at "
-        f"one radius is about {format_p(result.min_achievable_p_value)}"
-        + ("; it cannot reach the usual 0.05 threshold." if not result.can_reach_0_05 else ".")
-    )
-    lines += [">", "> **Caveats.**"]
+    reach = _("With {n} sightings the smallest p-value this test could give at one radius is "
+              "about {p}{reach}").format(n=result.n_sightings,
+                                         p=numbers(format_p(result.min_achievable_p_value)),
+                                         reach=_reach(result))
+    lines += [">", "> " + _("**Caveats.**")]
     if caveats is not None:
         lines += [f"> - **{markdown_text(title)}.** {markdown_text(text)}"
                   for title, text in caveats]
     else:
         lines += [
-            "> - Sightings are the ones that were reported, not a sample: people are seen "
-            "and written about where reporters and witnesses are, which is often where the "
-            "facilities are too.",
-            f"> - Small numbers. {reach}",
-            "> - Locations are approximate (some only to the nearest town); distances "
-            "inherit that imprecision.",
-            "> - A small p-value says the pattern is unusual under this null model, not why.",
+            "> - " + _("Sightings are the ones that were reported, not a sample: people are "
+                       "seen and written about where reporters and witnesses are, which is "
+                       "often where the facilities are too."),
+            "> - " + _("Small numbers. {reach}").format(reach=reach),
+            "> - " + _("Locations are approximate (some only to the nearest town); distances "
+                       "inherit that imprecision."),
+            "> - " + _("A small p-value says the pattern is unusual under this null model, "
+                       "not why."),
         ]
-        for s in shared:
-            lines.append(
-                f"> - {markdown_text(s['sighting'])} and {markdown_text(s['facility'])} are "
-                f"both placed on one gazetteer point, so their distance is 0 km by "
-                f"construction; with the stated precision ({_km_or_unknown(s, 'sighting')} "
-                f"and {_km_or_unknown(s, 'facility')}) they could be up to "
-                f"{s['up_to_km']:g} km apart.")
+        for shared_place in shared:
+            lines.append("> - " + _shared_sentence(shared_place, markdown_text))
         if result.null in WEAK_NULLS:
-            lines.append(f"> - {_WEAK_WARNING}")
+            lines.append("> - " + _(_WEAK_WARNING))
     return "\n".join(lines) + "\n"
 
 
-_WEAK_WARNING = (
+_WEAK_WARNING = N_(
     "The null model scatters points anywhere in Venezuela, a weak comparison: most of the "
     "country is empty, so almost any real set of places looks clustered against it."
 )
@@ -337,53 +358,77 @@ def caveat_items(result: TestResult, *, low_km: float, high_km: float,
     """Every caveat of a result as (title, plain text), for the Analysis page and the
     methodology box alike. ``precisions``: (name, km or None) of the counted sightings and
     tested facilities, from which the location caveat is written (never a fixed text)."""
+    n = result.n_sightings
+    reach = _reach(result)
     items = [
-        ("Selection bias", "Sightings are what reached journalists: people notice and "
-                           "report foreigners near refineries and hotels more than "
-                           "elsewhere, which is often where the facilities are too."),
-        ("Small n", f"{result.n_sightings} sighting{'s' if result.n_sightings != 1 else ''};"
-                    f" the smallest achievable p at one radius is "
-                    f"{format_p(result.min_achievable_p_value)}"
-                    + ("; it cannot reach the usual 0.05 threshold." if not
-                       result.can_reach_0_05 else ".")),
-        ("Choice of radius", "Any one radius may have been picked after looking at the map;"
-                             f" quote the global test, which covers every radius from "
-                             f"{low_km:g} to {high_km:g} km, and the spread."),
-        ("Placed by construction", "Sightings reported as a visit to a facility or a job at "
-                                   "it sit on it because of how they were reported; they "
-                                   "are left out unless counted in the sidebar."),
+        (_("Selection bias"), _("Sightings are what reached journalists: people notice and "
+                                "report foreigners near refineries and hotels more than "
+                                "elsewhere, which is often where the facilities are too.")),
+        (_("Small n"), ngettext("{n} sighting; the smallest achievable p at one radius is "
+                                "{p}{reach}", "{n} sightings; the smallest achievable p at one "
+                                "radius is {p}{reach}", n).format(
+                                    n=n, p=numbers(format_p(result.min_achievable_p_value)),
+                                    reach=reach)),
+        (_("Choice of radius"), _("Any one radius may have been picked after looking at the "
+                                  "map; quote the global test, which covers every radius "
+                                  "from {low} to {high} km, and the spread.").format(
+                                      low=numbers(f"{low_km:g}"), high=numbers(f"{high_km:g}"))),
+        (_("Placed by construction"), _("Sightings reported as a visit to a facility or a job "
+                                        "at it sit on it because of how they were reported; "
+                                        "they are left out unless counted in the sidebar.")),
     ]
     known = sorted((km, name) for name, km in precisions if km is not None)
     unknown = [name for name, km in precisions if km is None]
     if known:
         median = known[len(known) // 2][0]
         widest_km, widest = known[-1]
-        text = (f"Half the places are known to within {median:g} km or better; the least "
-                f"precise, {widest}, only to {widest_km:g} km. Distances inherit that "
-                "imprecision (see the location-uncertainty range).")
+        text = _("Half the places are known to within {median} km or better; the least "
+                 "precise, {widest}, only to {widest_km} km. Distances inherit that "
+                 "imprecision (see the location-uncertainty range).").format(
+                     median=numbers(f"{median:g}"), widest=widest,
+                     widest_km=numbers(f"{widest_km:g}"))
     else:
-        text = "No place states its precision. Distances inherit that imprecision."
+        text = _("No place states its precision. Distances inherit that imprecision.")
     if unknown:
-        text += (f" {len(unknown)} place{'s' if len(unknown) != 1 else ''} state no "
-                 f"precision (taken as {UNKNOWN_PRECISION_KM:g} km in the uncertainty run).")
-    items.append(("Location precision", text))
-    for s in shared:
-        items.append(("Shared places", f"{s['sighting']} and {s['facility']} are both "
-                      "placed on one gazetteer point, so their distance is 0 km by "
-                      f"construction; with the stated precision ({_km_or_unknown(s, 'sighting')}"
-                      f" and {_km_or_unknown(s, 'facility')}) they could be up to "
-                      f"{s['up_to_km']:g} km apart."))
-    items.append(("What p says", "A small p-value says the pattern is unusual under this "
-                                 "chance model, not why."))
-    items.append(("Assets are the ones the story names", "Russian interests not in the "
-                                                         "sources are not on the map."))
+        text += " " + ngettext(
+            "{n} place states no precision (taken as {km} km in the uncertainty run).",
+            "{n} places state no precision (taken as {km} km in the uncertainty run).",
+            len(unknown)).format(n=len(unknown), km=numbers(f"{UNKNOWN_PRECISION_KM:g}"))
+    items.append((_("Location precision"), text))
+    for shared_place in shared:
+        items.append((_("Shared places"), _shared_sentence(shared_place, str)))
+    items.append((_("What p says"), _("A small p-value says the pattern is unusual under "
+                                      "this chance model, not why.")))
+    items.append((_("Assets are the ones the story names"),
+                  _("Russian interests not in the sources are not on the map.")))
     if (null or result.null) in WEAK_NULLS:
-        items.append(("Weak comparison", _WEAK_WARNING))
+        items.append((_("Weak comparison"), _(_WEAK_WARNING)))
     return items
 
 
+def _reach(result: TestResult) -> str:
+    """'; it cannot reach the usual 0.05 threshold.' or '.' (after the smallest p)."""
+    if result.can_reach_0_05:
+        return "."
+    return _("; it cannot reach the usual {threshold} threshold.").format(
+        threshold=numbers("0.05"))
+
+
+def _shared_sentence(shared: dict, name) -> str:
+    """Two places on one gazetteer point, in a sentence (``name`` writes their names)."""
+    return _("{sighting} and {facility} are both placed on one gazetteer point, so their "
+             "distance is 0 km by construction; with the stated precision ({sighting_km} and "
+             "{facility_km}) they could be up to {km} km apart.").format(
+                 sighting=name(shared["sighting"]), facility=name(shared["facility"]),
+                 sighting_km=_km_or_unknown(shared, "sighting"),
+                 facility_km=_km_or_unknown(shared, "facility"),
+                 km=numbers(f"{shared['up_to_km']:g}"))
+
+
 def _ranges(ranges) -> str:
-    parts = [f"{a:g} km" if a == b else f"{a:g} to {b:g} km" for a, b in ranges]
+    parts = [numbers(f"{a:g}") + " " + _("km") if a == b else
+             _("{low} to {high} km").format(low=numbers(f"{a:g}"), high=numbers(f"{b:g}"))
+             for a, b in ranges]
     return ", ".join(parts)
 
 
@@ -395,40 +440,53 @@ def robustness_sentence(panel: RobustnessResult) -> str:
     """
     def one(summary) -> str:
         if not summary["scenarios"]:
-            return "no scenario could be run"
-        return (f"p ranges from {from_to(summary['p_min'], summary['p_max'])}, and "
-                f"{summary['below_0_05']} of {summary['scenarios']} scenarios stay below 0.05")
+            return _("no scenario could be run")
+        # English keeps "scenarios stay" for any number (there are always several)
+        return ngettext("p ranges from {range}, and {below} of {n} scenarios stay below "
+                        "{threshold}", "p ranges from {range}, and {below} of {n} scenarios "
+                        "stay below {threshold}", summary["scenarios"]).format(
+            range=from_to(summary["p_min"], summary["p_max"]), below=summary["below_0_05"],
+            n=summary["scenarios"], threshold=numbers("0.05"))
 
-    counted = "counting" if panel.include_at_facility else "leaving out"
-    loo = "; all sightings and each one left out in turn" \
-        if any(s.left_out for s in panel.scenarios) else ""
-    text = (
-        f"Across every scenario a critic might try (the {len({s.null for s in panel.scenarios})}"
-        f" null models; radii of {', '.join(f'{r:g}' for r in ROBUSTNESS_RADII_KM)} km and "
-        f"the global test; the stated locations and locations moved at random within their "
-        f"precision{loo}), {counted} sightings "
-        f"placed at a facility by construction, {one(panel.summary())}."
-    )
+    fill = dict(
+        nulls=len({s.null for s in panel.scenarios}),
+        radii=", ".join(numbers(f"{r:g}") for r in ROBUSTNESS_RADII_KM),
+        left_out=_("; all sightings and each one left out in turn")
+        if any(s.left_out for s in panel.scenarios) else "",
+        result=one(panel.summary()))
+    if panel.include_at_facility:
+        text = _("Across every scenario a critic might try (the {nulls} null models; radii of "
+                 "{radii} km and the global test; the stated locations and locations moved at "
+                 "random within their precision{left_out}), counting sightings placed at a "
+                 "facility by construction, {result}.").format(**fill)
+    else:
+        text = _("Across every scenario a critic might try (the {nulls} null models; radii of "
+                 "{radii} km and the global test; the stated locations and locations moved at "
+                 "random within their precision{left_out}), leaving out sightings placed at a "
+                 "facility by construction, {result}.").format(**fill)
     if panel.has_at_facility:
-        other = "counting" if not panel.include_at_facility else "leaving out"
-        other_summary = panel.summary(not panel.include_at_facility)
-        text += f" {other.capitalize()} them instead, {one(other_summary)}."
+        other_summary = one(panel.summary(not panel.include_at_facility))
+        text += " " + (_("Leaving them out instead, {result}.") if panel.include_at_facility
+                       else _("Counting them instead, {result}.")).format(result=other_summary)
     rows = panel.rows()
     if rows and min(rows, key=lambda s: s.p_value).null in WEAK_NULLS:
         without = summarise([s for s in rows if s.null not in WEAK_NULLS])
-        text += (" The lowest values come from the uniform null model, a weak comparison "
-                 "(most of Venezuela is empty)")
+        text += " " + _("The lowest values come from the uniform null model, a weak "
+                        "comparison (most of Venezuela is empty)")
         if without["scenarios"]:
-            text += (f"; without it, p ranges from "
-                     f"{from_to(without['p_min'], without['p_max'])} and "
-                     f"{without['below_0_05']} of {without['scenarios']} scenarios stay "
-                     "below 0.05")
+            text += ngettext(
+                "; without it, p ranges from {range} and {below} of {n} scenarios stay below "
+                "{threshold}", "; without it, p ranges from {range} and {below} of {n} "
+                "scenarios stay below {threshold}", without["scenarios"]).format(
+                range=from_to(without["p_min"], without["p_max"]),
+                below=without["below_0_05"], n=without["scenarios"],
+                threshold=numbers("0.05"))
         text += "."
     extremes = panel.jitter_extremes()
     if extremes:
-        text += (" With locations moved at random, the scenarios give the median of "
-                 f"{panel.jitter_repeats} repeats; single repeats range from "
-                 f"p = {from_to(*extremes)}.")
+        text += " " + _("With locations moved at random, the scenarios give the median of "
+                        "{n} repeats; single repeats range from p = {range}.").format(
+                            n=panel.jitter_repeats, range=from_to(*extremes))
     return text
 
 
@@ -440,9 +498,10 @@ def from_to(low: float, high: float) -> str:
     """
     def word(p):
         text = format_p(p)
-        return "less than 0.001" if text.startswith("<") else text
+        return _("less than {p}").format(p=numbers("0.001")) if text.startswith("<") \
+            else numbers(text)
 
-    return f"{word(low)} to {word(high)}"
+    return _("{low} to {high}").format(low=word(low), high=word(high))
 
 
 def robustness_csv(panel: RobustnessResult) -> str:

@@ -3,17 +3,25 @@
 Every page, export and command that prints a p-value goes through :func:`format_p`, so the
 same result reads the same everywhere: two significant digits, and "< 0.001" below 0.001
 (with 9,999 simulations the smallest possible p is 0.0001; more digits would be noise).
+
+The headline and the words for ranges and shares are English here and translated through
+:mod:`layers.language` when the app runs in another language (numbers then take its decimal
+comma); the command line has no translator installed and prints them as they are written.
+:func:`count_of`, :func:`plural`, :func:`format_p` and :func:`p_equals` stay English: they
+are parts of English sentences elsewhere.
 """
 
 from __future__ import annotations
 
 import math
 
+from layers.language import N_, _, ngettext, numbers
+
 #: Below this a p-value is written "< 0.001".
 SMALLEST_SHOWN_P = 0.001
 
 #: What p means and what it does not, in plain words (shown under every headline).
-P_MEANING = (
+P_MEANING = N_(
     "p is the share of random draws under the chance model that come out at least as close "
     "to the assets as the real sightings. It is not the chance that the pattern is a "
     "coincidence, and it says nothing about why the sightings are where they are."
@@ -21,9 +29,9 @@ P_MEANING = (
 
 #: How each null model is named inside a sentence ("random towns come out at least as ...").
 CHANCE_SUBJECTS = {
-    "towns": "random Venezuelan towns",
-    "towns_weighted": "random Venezuelan towns picked in proportion to population",
-    "uniform": (
+    "towns": N_("random Venezuelan towns"),
+    "towns_weighted": N_("random Venezuelan towns picked in proportion to population"),
+    "uniform": N_(
         "random points anywhere in Venezuela (a weak comparison, since most of the country "
         "is empty, so almost any real set of places looks clustered against it)"
     ),
@@ -59,8 +67,9 @@ def target_phrase(facility_categories) -> str:
     >>> target_phrase(["russian_asset"]), target_phrase(("russian_asset", "context"))
     ('a Russian-financed asset', 'a counted facility')
     """
-    return "a Russian-financed asset" if tuple(facility_categories) == ("russian_asset",) \
-        else "a counted facility"
+    # TRANSLATORS: as in "within 50 km of a Russian-financed asset" (the headline's end).
+    return N_("a Russian-financed asset") if tuple(facility_categories) == ("russian_asset",) \
+        else N_("a counted facility")
 
 
 def format_p(p: float) -> str:
@@ -102,11 +111,20 @@ def format_share(share: float) -> str:
     """
     share = float(share)
     if share <= 0:
-        return "none"
+        return _("none")
     if share < 0.001:
-        return "less than 0.1%"
+        return _("less than {share}").format(share=numbers("0.1%"))
     percent = share * 100
-    return f"{percent:.2g}%" if percent < 10 else f"{percent:.0f}%"
+    return numbers(f"{percent:.2g}%" if percent < 10 else f"{percent:.0f}%")
+
+
+def p_text(p: float) -> str:
+    """:func:`p_equals` with the language's decimal comma (for translated sentences).
+
+    >>> p_text(0.044)
+    'p = 0.044'
+    """
+    return numbers(p_equals(p))
 
 
 def p_range(low: float, high: float) -> str:
@@ -116,10 +134,10 @@ def p_range(low: float, high: float) -> str:
     ('p = 0.081 to 0.37', 'p < 0.001 to 0.05', 'p = 0.2')
     """
     if format_p(low) == format_p(high):
-        return p_equals(low)
+        return p_text(low)
     start = format_p(low)
-    return f"p {start} to {format_p(high)}" if start.startswith("<") \
-        else f"p = {start} to {format_p(high)}"
+    words = _("p {low} to {high}") if start.startswith("<") else _("p = {low} to {high}")
+    return numbers(words.format(low=start, high=format_p(high)))
 
 
 def _share_of(p: float) -> str:
@@ -129,7 +147,7 @@ def _share_of(p: float) -> str:
     ('1.3%', '0.013')
     """
     text = format_p(p)
-    return "less than 0.1%" if text.startswith("<") else format_share(float(text))
+    return format_share(0.0005) if text.startswith("<") else format_share(float(text))
 
 
 def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: str,
@@ -165,39 +183,83 @@ def headline(*, observed_within: int, n_sightings: int, radius_km: float, null: 
         return _short_headline(observed_within, n_sightings, radius_km, null, global_p,
                                r_min_km, r_max_km, single_radius_p, independent, target,
                                other_nulls)
-    kind = "independent sighting" if independent else "sighting"
-    text = (f"{count_of(observed_within, n_sightings, kind)} within {radius_km:g} km of "
-            f"{target}.")
+    text = _count_sentence(observed_within, n_sightings, radius_km, independent, target)
     if global_p is None:
         return text
-    subject = CHANCE_SUBJECTS.get(null, f"random draws from the {null} model")
+    subject = _(CHANCE_SUBJECTS[null]) if null in CHANCE_SUBJECTS else \
+        _("random draws from the {null} model").format(null=null)
+    fill = dict(low=numbers(f"{r_min_km:g}"), high=numbers(f"{r_max_km:g}"), subject=subject,
+                p=p_text(global_p))
     if simulations and round(global_p * (simulations + 1)) <= 1:
-        text += (f" Across all radii from {r_min_km:g} to {r_max_km:g} km, in none of "
-                 f"{simulations:,} draws did {subject} come out at least as close (global "
-                 f"test, {p_equals(global_p)}, the smallest {simulations:,} draws can give)")
+        text += " " + _("Across all radii from {low} to {high} km, in none of {n} draws did "
+                        "{subject} come out at least as close (global test, {p}, the smallest "
+                        "{n} draws can give)").format(n=numbers(f"{simulations:,}"), **fill)
     else:
-        text += (f" Across all radii from {r_min_km:g} to {r_max_km:g} km, {subject} come "
-                 f"out at least as close in {_share_of(global_p)} of draws (global test, "
-                 f"{p_equals(global_p)})")
+        text += " " + _("Across all radii from {low} to {high} km, {subject} come out at "
+                        "least as close in {share} of draws (global test, {p})").format(
+                            share=_share_of(global_p), **fill)
     if single_radius_p is not None:
         if format_p(single_radius_p[0]) == format_p(single_radius_p[1]):
-            text += f"; single-radius results all give {p_equals(single_radius_p[0])}"
+            text += _("; single-radius results all give {p}").format(
+                p=p_text(single_radius_p[0]))
         else:
-            text += f"; single-radius results range from {p_range(*single_radius_p)}"
+            text += _("; single-radius results range from {p}").format(
+                p=p_range(*single_radius_p))
     text += "."
     others = [(name, p) for name, p in (other_nulls or {}).items() if name != null]
     if others:
-        parts = [f"{p_equals(p)} ({OTHER_NULL_NAMES.get(name, name)})" for name, p in others]
-        joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        text += f" The global test with other chance models gives {joined}."
+        parts = [f"{p_text(p)} ({_(OTHER_NULL_NAMES[name]) if name in OTHER_NULL_NAMES else name})"
+                 for name, p in others]
+        text += " " + _("The global test with other chance models gives {results}.").format(
+            results=and_list(parts))
     return text
+
+
+def and_list(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c' (in the current language).
+
+    >>> and_list(["a"]), and_list(["a", "b", "c"])
+    ('a', 'a, b and c')
+    """
+    if len(parts) == 1:
+        return parts[0]
+    return _("{first} and {last}").format(first=", ".join(parts[:-1]), last=parts[-1])
+
+
+def _count_sentence(observed_within: int, n_sightings: int, radius_km: float,
+                    independent: bool, target: str, short: bool = False) -> str:
+    """'2 of 3 independent sightings lie within 50 km of a Russian-financed asset.'"""
+    fill = dict(count=observed_within, total=n_sightings, km=numbers(f"{radius_km:g}"),
+                target=_(target))
+    if short:
+        if independent:
+            words = ngettext("{count} of {total} independent sighting within {km} km of "
+                             "{target}.", "{count} of {total} independent sightings within "
+                             "{km} km of {target}.", n_sightings)
+        else:
+            words = ngettext("{count} of {total} sighting within {km} km of {target}.",
+                             "{count} of {total} sightings within {km} km of {target}.",
+                             n_sightings)
+    elif n_sightings == 1:
+        words = _("{count} of {total} independent sighting lies within {km} km of "
+                  "{target}.") if independent else \
+            _("{count} of {total} sighting lies within {km} km of {target}.")
+    elif independent:
+        words = ngettext("{count} of {total} independent sightings lies within {km} km of "
+                         "{target}.", "{count} of {total} independent sightings lie within "
+                         "{km} km of {target}.", observed_within)
+    else:
+        words = ngettext("{count} of {total} sightings lies within {km} km of {target}.",
+                         "{count} of {total} sightings lie within {km} km of {target}.",
+                         observed_within)
+    return words.format(**fill)
 
 
 #: How each null model is named in the short headline (the weak one with its warning).
 SHORT_NULL_NAMES = {
-    "towns": "random towns",
-    "towns_weighted": "population-weighted towns",
-    "uniform": "uniform points (a weak comparison)",
+    "towns": N_("random towns"),
+    "towns_weighted": N_("population-weighted towns"),
+    "uniform": N_("uniform points (a weak comparison)"),
 }
 
 
@@ -212,27 +274,30 @@ def _short_headline(observed_within, n_sightings, radius_km, null, global_p, r_m
     20-300 km: p = 0.024 against random towns (p = 0.098 population-weighted towns, p < 0.001
     uniform points (a weak comparison)). Single radii: p = 0.081 to 0.37.
     """
-    kind = "independent sighting" if independent else "sighting"
-    nouns = kind if n_sightings == 1 else f"{kind}s"
-    text = f"{observed_within} of {n_sightings} {nouns} within {radius_km:g} km of {target}."
+    text = _count_sentence(observed_within, n_sightings, radius_km, independent, target,
+                           short=True)
     if global_p is None:
         return text
-    text += (f" Global test over {r_min_km:g}-{r_max_km:g} km: {p_equals(global_p)} against "
-             f"{SHORT_NULL_NAMES.get(null, null)}")
-    others = [(name, p) for name, p in (other_nulls or {}).items() if name != null]
+
+    def name(null_name):
+        return _(SHORT_NULL_NAMES[null_name]) if null_name in SHORT_NULL_NAMES else null_name
+
+    text += " " + _("Global test over {low}-{high} km: {p} against {null}").format(
+        low=numbers(f"{r_min_km:g}"), high=numbers(f"{r_max_km:g}"), p=p_text(global_p),
+        null=name(null))
+    others = [(other, p) for other, p in (other_nulls or {}).items() if other != null]
     if others:
-        text += " (" + ", ".join(f"{p_equals(p)} {SHORT_NULL_NAMES.get(name, name)}"
-                                 for name, p in others) + ")"
+        text += " (" + ", ".join(f"{p_text(p)} {name(other)}" for other, p in others) + ")"
     text += "."
     if single_radius_p is not None:
-        text += f" Single radii: {p_range(*single_radius_p)}."
+        text += " " + _("Single radii: {p}.").format(p=p_range(*single_radius_p))
     return text
 
 
 #: Other null models named in brackets after their p (the weak one with its warning).
 OTHER_NULL_NAMES = {
-    "towns": "random towns",
-    "towns_weighted": "towns picked in proportion to population",
-    "uniform": ("points anywhere in Venezuela, a weak comparison since most of the country "
-                "is empty"),
+    "towns": N_("random towns"),
+    "towns_weighted": N_("towns picked in proportion to population"),
+    "uniform": N_("points anywhere in Venezuela, a weak comparison since most of the country "
+                  "is empty"),
 }

@@ -1,4 +1,9 @@
-"""Partial ISO 8601 dates (``2019``, ``2019-05``, ``2019-05-03``) as spans of days."""
+"""Partial ISO 8601 dates (``2019``, ``2019-05``, ``2019-05-03``) as spans of days.
+
+:func:`precision_summary` is shown in the app: in another language than English it is
+written from whole translated sentences (:mod:`layers.language`), which say the same facts
+more plainly than the English one's grammar of agreement.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import calendar
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
+
+from layers.language import _, language, ngettext
 
 
 def span(value: str | None) -> tuple[date, date] | None:
@@ -125,6 +132,8 @@ def precision_summary(features, start: date | None = None, end: date | None = No
     '1 flight, dated to the day.'
     """
     kept, loose = _matches(features, start, end)
+    if language() != "en" and noun in _COUNTED:
+        return _translated_summary(kept, loose, _ranged(start, end), noun)
     plural = _plural(noun)
     if not kept:
         return f"No {plural} in the chosen range." if _ranged(start, end) else f"No {plural}."
@@ -272,6 +281,54 @@ def _precision_sentence(precisions: list, noun: str) -> str:
             dated_said = dated_said or level is not None
             parts.append(f"{counts[level]} {phrase}")
     return f"{total}: {_join(parts)}."
+
+
+#: "{n} sightings" in the current language, by noun (the nouns the app's summaries use).
+_COUNTED = {
+    "sighting": lambda n: ngettext("{n} sighting", "{n} sightings", n).format(n=n),
+    "flight": lambda n: ngettext("{n} flight", "{n} flights", n).format(n=n),
+}
+_NONE = {"sighting": (lambda: _("No sightings."), lambda: _("No sightings in the chosen range.")),
+         "flight": (lambda: _("No flights."), lambda: _("No flights in the chosen range."))}
+
+
+def _translated_summary(kept: list[dict], loose: list[dict], ranged: bool, noun: str) -> str:
+    """:func:`precision_summary` in the current language (another than English)."""
+    if not kept:
+        return _NONE[noun][ranged]()
+    counts = Counter(precision(row) for row in kept)
+    phrases = {"day": _("{n} dated to the day"), "month": _("{n} only to the month"),
+               "year": _("{n} only to the year"), None: _("{n} not dated")}
+    parts = [phrases[level].format(n=counts[level]) for level in (*PRECISIONS, None)
+             if counts[level]]
+    text = _("{total}: {parts}.").format(total=_COUNTED[noun](len(kept)),
+                                          parts=_and(parts))
+    if loose:
+        labels = list(dict.fromkeys(_translated_label(row) for row in loose))
+        shown = ", ".join(labels[:3]) + (_(" and {n} more").format(n=len(labels) - 3)
+                                         if len(labels) > 3 else "")
+        text += " " + ngettext(
+            "{k} of them is kept only because its month or year ({dates}) overlaps the "
+            "chosen range.",
+            "{k} of them are kept only because their month or year ({dates}) overlaps the "
+            "chosen range.", len(loose)).format(k=len(loose), dates=shown)
+    return text
+
+
+def _translated_label(properties: dict) -> str:
+    if properties.get("date"):
+        return properties["date"]
+    start, end = properties.get("date_start"), properties.get("date_end")
+    if start and end:
+        return _("{start} to {end}").format(start=start, end=end)
+    return _("from {start} on").format(start=start) if start else \
+        _("until {end}").format(end=end)
+
+
+def _and(parts: list[str]) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    return _("{first} and {last}").format(first=", ".join(parts[:-1]), last=parts[-1])
 
 
 def _loose_sentence(loose: list[dict], kept: int) -> str:

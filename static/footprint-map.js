@@ -204,6 +204,31 @@
   };
 
   // ------------------------------------------------------------------ controls
+  // What the map writes for people, in English; the app passes them in the reader's
+  // language (options.words, from mapview.build.control_words), {km} and {name} filled here.
+  var DEFAULT_WORDS = {
+    wheel: "Click the map to zoom with the mouse wheel",
+    reset: "Reset view",
+    smallBuffers: "The {km} km buffers are only a few pixels wide at this zoom: zoom in to see them",
+    offlineFailed: "The offline basemap could not be loaded from this server " +
+      "(run: python -m mapview.assets)",
+    webFailed: "The web basemap could not be loaded (no network, or its server refused)." +
+      " Showing the offline basemap instead; choose \u201cOffline (no network)\u201d" +
+      " under Basemap in the sidebar to keep it.",
+    marker: "{name}: press Enter to select it and read its sources",
+    label: "Map of the story's places; a text description follows it on the page",
+    decimal: "."
+  };
+  var WORDS = DEFAULT_WORDS;
+
+  function word(key, fill) {
+    var text = String(WORDS[key] || DEFAULT_WORDS[key]);
+    Object.keys(fill || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(fill[name]));
+    });
+    return text;
+  }
+
   function hint(map) {
     var box = el("div", "fp-hint");
     box.setAttribute("role", "status");
@@ -231,7 +256,7 @@
     container.addEventListener("mouseleave", off);
     container.addEventListener("wheel", function () {
       if (!map.scrollWheelZoom.enabled()) {
-        say("Click the map to zoom with the mouse wheel", 1600);
+        say(word("wheel"), 1600);
       }
     }, {passive: true});
   }
@@ -243,9 +268,9 @@
         var bar = el("div", "leaflet-bar fp-reset");
         var button = el("a", "", "\u27f2");
         button.href = "#";
-        button.title = "Reset view";
+        button.title = word("reset");
         button.setAttribute("role", "button");
-        button.setAttribute("aria-label", "Reset view");
+        button.setAttribute("aria-label", word("reset"));
         L.DomEvent.on(button, "click", function (e) {
           L.DomEvent.preventDefault(e);
           L.DomEvent.stopPropagation(e);
@@ -273,8 +298,7 @@
       var container = map.getContainer();
       if (smallest && smallest.w < 14) {
         container.setAttribute("data-fp-small-buffers", smallest.km);
-        say("The " + smallest.km + " km buffers are only a few pixels wide at this zoom: " +
-            "zoom in to see them");
+        say(word("smallBuffers", {km: String(smallest.km).replace(".", word("decimal"))}));
       } else if (container.hasAttribute("data-fp-small-buffers")) {
         container.removeAttribute("data-fp-small-buffers");
         say("");
@@ -325,7 +349,7 @@
       var name = p.fp_tooltip ? plainText(p.fp_tooltip) : String(p.fp_id);
       path.setAttribute("tabindex", "0");
       path.setAttribute("role", "button");
-      path.setAttribute("aria-label", name + ": press Enter to select it and read its sources");
+      path.setAttribute("aria-label", word("marker", {name: name}));
       path.addEventListener("keydown", function (event) {
         if (event.key !== "Enter" && event.key !== " ") { return; }
         event.preventDefault();
@@ -383,6 +407,7 @@
     options = options || {};
     if (map._fpReady) { return; }
     map._fpReady = true;
+    WORDS = options.words || DEFAULT_WORDS;
     PANES.forEach(function (pane) {
       map.createPane(pane[0]).style.zIndex = pane[1];
       map.getPane(pane[0]).style.pointerEvents = "none";
@@ -395,8 +420,7 @@
     keepLabelsInside(map);
     keyboardMarkers(map);
     map.getContainer().setAttribute("role", "region");
-    map.getContainer().setAttribute("aria-label", options.label ||
-      "Map of the story's places; a text description follows it on the page");
+    map.getContainer().setAttribute("aria-label", options.label || word("label"));
     setTimeout(function () { foldLegendOnSmallScreens(map); }, 0);
     if (options.fit) { setTimeout(function () { fitWithRoom(map, options.fit); }, 0); }
     // --- Standalone embeds (exports/html.py) pass the basemap inline: drawn without any
@@ -418,8 +442,7 @@
         })
         .catch(function () {
           map.getContainer().setAttribute("data-fp-basemap", "failed");
-          say("The offline basemap could not be loaded from this server " +
-              "(run: python -m mapview.assets)");
+          say(word("offlineFailed"));
         });
     }
     if (options.basemapUrl) { loadBasemap(options.basemapUrl, "ready"); }
@@ -434,9 +457,7 @@
           failures += 1;
           if (failures < 2 || fellBack) { return; }
           fellBack = true;
-          notice("The web basemap could not be loaded (no network, or its server refused)." +
-                 " Showing the offline basemap instead; choose \u201cOffline (no network)\u201d" +
-                 " under Basemap in the sidebar to keep it.");
+          notice(word("webFailed"));
           layer.setOpacity(0);
           loadBasemap(options.fallbackUrl, "fallback");
         });

@@ -239,3 +239,117 @@ def test_spanish_numbers_on_the_analysis_page_use_a_decimal_comma():
     caption = next(c.value for c in at.caption if c.value.startswith("Esperado por azar"))
     assert re.match(r"Esperado por azar: \d+,\d\d avistamientos", caption), caption
     assert re.search(r"Distancia media a la instalación más cercana: [\d.]+,\d km", caption)
+
+
+# --------------------------------------------------------------------------- the map page
+def _map_args(at: AppTest) -> dict:
+    import json
+
+    (component,) = [e for e in at.get("component_instance")
+                    if e.proto.component_name == "streamlit_folium.st_folium"]
+    return json.loads(component.proto.json_args)
+
+
+#: Per language: the Map page's title, result line, captions, table, and the map's words
+#: (legend in the base map, popups in the layers, layer switcher).
+MAP_PAGE = {
+    "es": dict(
+        title="¿Se vio a especialistas rusos cerca de activos empresariales rusos?",
+        result=("**2 de 3 avistamientos independientes están a menos de 50 km de un activo "
+                "financiado por Rusia. En todos los radios de 20 a 300 km, pueblos venezolanos "
+                "al azar quedan al menos igual de cerca en "),
+        numbers=r"en \d,\d% de los sorteos \(prueba global, p = 0,0\d\d\); los resultados "
+                r"con un solo radio van de p = 0,0\d\d a 0,\d\d\. La prueba global con otros",
+        captions=["Qué significa p: p es la proporción", "Modelo de azar: Suponemos",
+                  "No contados (situados en una instalación por construcción): Amuay",
+                  "**El mapa, en palabras.** Mapa de Venezuela y sus vecinos. Se muestra:",
+                  "Haga clic en un avistamiento del mapa"],
+        columns=["avistamiento", "instalación más cercana", "distancia (km)",
+                 "dentro del radio"],
+        yes_no={"sí", "no"},
+        base=["<b>Leyenda</b>", "Zona de influencia al radio elegido (geodésica)",
+              "Restablecer la vista"],
+        layers=["fecha:", "Ubicación con un margen de unos", "Fuentes",
+                "sin dirección pública en nuestra copia"],
+        switcher=["Zonas de influencia, 50 km alrededor de los avistamientos",
+                  "Precisión de la ubicación", "Instalaciones"]),
+    "ru": dict(
+        title="Видели ли российских специалистов рядом с российскими бизнес-активами?",
+        result=("**2 из 3 независимых наблюдений находятся в пределах 50 км от объекта с "
+                "российским финансированием. На всех радиусах от 20 до 300 км случайные "
+                "венесуэльские города оказываются так же близко или ближе в "),
+        numbers=r"в \d,\d% розыгрышей \(глобальный тест, p = 0,0\d\d\); результаты для "
+                r"отдельных радиусов — от p = 0,0\d\d–0,\d\d\. Глобальный тест с другими",
+        captions=["Что означает p: p — доля", "Модель случайности: Мы допускаем",
+                  "Не учтены (привязаны к объекту по построению): Amuay",
+                  "**Карта словами.** Карта Венесуэлы и соседних стран. Показано:",
+                  "Нажмите на наблюдение на карте"],
+        columns=["наблюдение", "ближайший объект", "расстояние (км)", "в пределах радиуса"],
+        yes_no={"да", "нет"},
+        base=["<b>Легенда</b>", "Буферная зона выбранного радиуса (геодезическая)",
+              "Сбросить вид"],
+        layers=["дата:", "Местоположение с точностью около", "Источники",
+                "в нашей копии нет публичного адреса"],
+        switcher=["Буферные зоны: 50 км вокруг наблюдений", "Точность местоположения",
+                  "Объекты"]),
+}
+#: English the Map page must not show in another language (page and map).
+MAP_ENGLISH = ["Were Russian specialists", "independent sightings", "Across all radii",
+               "What p means", "Map, in words", "Not counted", "Click a sighting",
+               "nearest facility", "within radius"]
+MAP_ENGLISH_IN_MAP = ["<b>Legend</b>", "Buffer at the chosen radius", "Reset view",
+                      "Location within about", "no public address", "Buffers, 50 km",
+                      "Distance to nearest facility"]
+
+
+@pytest.mark.parametrize("language", ["es", "ru"])
+def test_the_map_page_and_its_map_speak_the_language_of_the_url(language):
+    at = run_app("pages/map_page.py", lang=language, simulations="999")
+    expected = MAP_PAGE[language]
+    assert expected["title"] in [h.value for h in at.subheader]
+    lines = [m.value for m in at.markdown]
+    result = next(line for line in lines if line.startswith(expected["result"]))
+    assert re.search(expected["numbers"], result), result
+    captions = " ".join(c.value for c in at.caption)
+    for text in expected["captions"]:
+        assert text in captions, text
+    table = at.table[0].value
+    assert list(table.columns) == expected["columns"]
+    assert set(table[expected["columns"][-1]]) == expected["yes_no"]
+    shown = " ".join(lines) + " " + captions + " " + " ".join(h.value for h in at.subheader)
+    for text in MAP_ENGLISH:
+        assert text not in shown, text
+    args = _map_args(at)
+    # the map's words sit in JSON strings (\u00e1, \u003cb\u003e): read as the browser does
+    words = {part: re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), args[key])
+             for part, key in (("base", "script"), ("layers", "feature_group"),
+                               ("switcher", "layer_control"))}
+    for part, texts in words.items():
+        for text in expected[part]:
+            assert text in texts, (part, text)
+    everything = " ".join(words.values())
+    for text in MAP_ENGLISH_IN_MAP:
+        assert text not in everything, text
+
+
+def test_the_translated_base_map_is_the_same_on_every_rerun():
+    """The iframe stays (no reload) when the slider moves, in Russian as in English."""
+    at = run_app("pages/map_page.py", lang="ru", simulations="999")
+    before = _map_args(at)
+    at.slider(key="radius_km").set_value(120).run()
+    after = _map_args(at)
+    assert after["script"] == before["script"]
+    assert "120 \\u043a\\u043c" in after["layer_control"]  # "120 км" in a JSON string
+
+
+def test_the_command_line_and_the_code_stay_english_after_the_app_ran():
+    """The hook answers per run: outside one, the analysis' sentences are English."""
+    from analysis.wording import headline
+    from mapview.build import legend_html
+
+    line = headline(observed_within=2, n_sightings=3, radius_km=50, null="towns",
+                    global_p=0.0243, r_min_km=20, r_max_km=300,
+                    single_radius_p=(0.0807, 0.3739))
+    assert line.startswith("2 of 3 independent sightings lie within 50 km of a "
+                           "Russian-financed asset. Across all radii from 20 to 300 km")
+    assert "<b>Legend</b>" in legend_html()

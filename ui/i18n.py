@@ -35,6 +35,8 @@ import io
 from datetime import date
 from pathlib import Path
 
+from layers import language as language_hook
+
 LANGUAGES = ("en", "es", "ru")
 DEFAULT_LANGUAGE = "en"
 #: The language menu's words: each language in its own name.
@@ -194,3 +196,14 @@ def day(value: date, *, language: str | None = None) -> str:
     from babel.dates import format_date
 
     return format_date(value, format="medium", locale=language or current_language())
+
+
+# --------------------------------------------------------------------------- the hook
+def _run_catalogue() -> tuple[str, gettext.NullTranslations]:
+    language = current_language()
+    return language, translations(language)
+
+
+# The sentences of layers, analysis, mapview and figures (which never import streamlit)
+# are translated through layers.language, answered per run by this module.
+language_hook.install(_run_catalogue)

@@ -11,8 +11,10 @@ import pandas as pd
 from analysis.report import csv_safe, escape_markdown
 from analysis.wording import format_p
 from mapview.build import records_of, tooltip_plain
+from ui.i18n import N_, _, ngettext, number
 
-EMPTY_LINE = "No sightings or no facilities match the current choices."
+#: The result line when nothing can be counted (translated where shown: ``_(EMPTY_LINE)``).
+EMPTY_LINE = N_("No sightings or no facilities match the current choices.")
 
 #: How the selected sighting's row stands out in the table (colour and weight, not colour
 #: alone).
@@ -56,11 +58,11 @@ def proximity_frame(proximity, frames) -> pd.DataFrame | None:
     table = proximity.sightings
     return pd.DataFrame({
         # st.table renders Markdown in cells: names from uploads are escaped.
-        "sighting": [escape_markdown(names.get(i, i)) for i in table["id"]],
-        "nearest facility": [escape_markdown(names.get(i, i))
-                             for i in table["nearest_facility_id"]],
-        "distance (km)": [f"{d:,.1f}" for d in table["distance_km"].astype(float)],
-        "within radius": table["within_radius"].map({True: "yes", False: "no"}),
+        _("sighting"): [escape_markdown(names.get(i, i)) for i in table["id"]],
+        _("nearest facility"): [escape_markdown(names.get(i, i))
+                                for i in table["nearest_facility_id"]],
+        _("distance (km)"): [number(d, 1) for d in table["distance_km"].astype(float)],
+        _("within radius"): table["within_radius"].map({True: _("yes"), False: _("no")}),
     })
 
 
@@ -235,7 +237,8 @@ def map_description(frames, state, proximity) -> str:
     def names(frame, limit=6):
         listed = [str(n) for n in frame["name"].head(limit)]
         more = len(frame) - len(listed)
-        return ", ".join(listed) + (f" and {more} more" if more > 0 else "")
+        return ", ".join(listed) + (_(" and {n} more").format(n=more) if more > 0 else "")
+
 
     parts = []
     visible = set(state.visible_layers)
@@ -245,29 +248,46 @@ def map_description(frames, state, proximity) -> str:
             if "category" in facilities else facilities
         other = len(facilities) - len(russian)
         if len(russian):
-            parts.append(f"{len(russian)} Russian-financed facilit"
-                         f"{'y' if len(russian) == 1 else 'ies'} ({names(russian)})")
+            parts.append(ngettext("{n} Russian-financed facility ({names})",
+                                  "{n} Russian-financed facilities ({names})", len(russian))
+                         .format(n=number(len(russian)), names=names(russian)))
         if other:
-            parts.append(f"{other} other place{'s' if other != 1 else ''} for context")
+            parts.append(ngettext("{n} other place for context",
+                                  "{n} other places for context", other)
+                         .format(n=number(other)))
     sightings = frames.get("sightings")
     if "sightings" in visible and sightings is not None and len(sightings):
-        text = f"{len(sightings)} reported sighting{'s' if len(sightings) != 1 else ''} " \
-               f"of Russian specialists ({names(sightings)})"
+        text = ngettext("{n} reported sighting of Russian specialists ({names})",
+                        "{n} reported sightings of Russian specialists ({names})",
+                        len(sightings)).format(n=number(len(sightings)), names=names(sightings))
         if proximity is not None and len(proximity.sightings):
             within = int(proximity.sightings["within_radius"].sum())
-            text += (f", of which {within} of the {len(proximity.sightings)} counted lie "
-                     f"within {state.radius_km:g} km of a facility (circles of that radius "
-                     f"are drawn around each {state.buffer_around.removesuffix('s')})")
+            if state.buffer_around == "facilities":
+                words = ngettext(
+                    ", of which {within} of the {n} counted lie within {km} km of a facility "
+                    "(circles of that radius are drawn around each facility)",
+                    ", of which {within} of the {n} counted lie within {km} km of a facility "
+                    "(circles of that radius are drawn around each facility)",
+                    len(proximity.sightings))
+            else:
+                words = ngettext(
+                    ", of which {within} of the {n} counted lie within {km} km of a facility "
+                    "(circles of that radius are drawn around each sighting)",
+                    ", of which {within} of the {n} counted lie within {km} km of a facility "
+                    "(circles of that radius are drawn around each sighting)",
+                    len(proximity.sightings))
+            text += words.format(within=number(within), n=number(len(proximity.sightings)),
+                                 km=number(state.radius_km))
         parts.append(text)
     if "orinoco_mining_arc" in visible and frames.get("orinoco_mining_arc") is not None:
-        parts.append("the Orinoco Mining Arc south of the Orinoco (schematic)")
+        parts.append(_("the Orinoco Mining Arc south of the Orinoco (schematic)"))
     flights = frames.get("flights")
     if "flights" in visible and flights is not None and len(flights):
-        parts.append(f"{len(flights)} documented flight record"
-                     f"{'s' if len(flights) != 1 else ''}")
-    text = "Map of Venezuela and its neighbours."
+        parts.append(ngettext("{n} documented flight record", "{n} documented flight records",
+                              len(flights)).format(n=number(len(flights))))
+    text = _("Map of Venezuela and its neighbours.")
     if parts:
-        text += " Shown: " + "; ".join(parts) + "."
+        text += " " + _("Shown: {parts}.").format(parts="; ".join(parts))
     else:
-        text += " No story layer is shown."
+        text += " " + _("No story layer is shown.")
     return text

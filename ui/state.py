@@ -12,7 +12,7 @@ from analysis.nulls import NULL_MODELS
 from layers.dates import feature_span, precision_summary
 from mapview.build import BASEMAP_LABELS, MapState, filter_by_date
 from ui.data import working_version
-from ui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, PARAM, _, browser_language
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, PARAM, _, browser_language, number
 from ui.settings import RADIUS_MAX_KM, RADIUS_MIN_KM, SETTINGS
 
 STORY_LAYERS = ["orinoco_mining_arc", "flights", "facilities", "sightings"]
@@ -160,8 +160,10 @@ def check_url_lengths() -> None:
         values = st.query_params.get_all(key)
         longest = max((len(v) for v in values), default=0)
         if len(key) > 200 or longest > MAX_PARAM_CHARS:
-            _notice(f"The address's parameter {key[:40]!r} is {longest:,} characters long, "
-                    f"more than the {MAX_PARAM_CHARS:,} the app reads: it was not used.")
+            _notice(_("The address's parameter {key} is {n} characters long, more than the "
+                      "{limit} the app reads: it was not used.").format(
+                          key=repr(key[:40]), n=number(longest),
+                          limit=number(MAX_PARAM_CHARS)))
             try:
                 del st.query_params[key]
             except Exception:  # a bound widget's parameter: the widget refuses it itself
@@ -177,7 +179,7 @@ def url_notices() -> None:
         return
     for text in notices:
         st.warning(text, icon=":material/link_off:")
-    if st.button("Dismiss", key="url_notices_dismiss", type="tertiary"):
+    if st.button(_("Dismiss"), key="url_notices_dismiss", type="tertiary"):
         st.session_state[URL_NOTICES] = []
         st.rerun()
 
@@ -270,7 +272,8 @@ def sidebar(frames) -> Choices:
                                                      strict=True)})
     selected = labelled(bar, "selectbox", _("Selected sighting"), ids, names, key="selected",
                         default="none", help=_help("selected"))
-    basemap = labelled(bar, "selectbox", _("Basemap"), list(BASEMAP_LABELS), BASEMAP_LABELS,
+    basemap = labelled(bar, "selectbox", _("Basemap"), list(BASEMAP_LABELS),
+                       {key: _(text) for key, text in BASEMAP_LABELS.items()},
                        key="basemap", default=SETTINGS["basemap"].default,
                        help=_help("basemap"))
     if basemap != "offline":

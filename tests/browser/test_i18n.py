@@ -79,3 +79,94 @@ def test_no_english_interface_string_is_left(page, app_url, artifacts, path, mod
     assert not left, [shown[max(0, shown.index(p) - 80):shown.index(p) + 80] for p in left]
     assert f"lang={language}" in page.url
     app.screenshot(artifacts / f"i18n-{path.split('?')[0]}-{language}.png")
+
+
+#: What the map's iframe shows a reader: its text (legend, open popup, layer switcher,
+#: notices) and the words of its controls (titles and labels read aloud).
+MAP_WORDS = """() => document.body.innerText + ' ' + Array.from(document.querySelectorAll(
+  '[title], [aria-label]')).map(e => (e.getAttribute('title') || '') + ' ' +
+  (e.getAttribute('aria-label') || '')).join(' ')"""
+MAP_MODULES = ("pages/map_page.py", "mapview/build.py", "ui/present.py", "analysis/wording.py",
+               "layers/registry.py", "layers/dates.py", "analysis/nulls.py")
+
+
+@pytest.mark.parametrize(("language", "expected", "in_map"), [
+    ("es", ["¿Se vio a especialistas rusos cerca de activos empresariales rusos?",
+            "avistamientos independientes", "El mapa, en palabras", "Mapa y prueba"],
+     ["Leyenda", "Zona de influencia al radio elegido", "Precisión de la ubicación",
+      "fecha:", "Fuentes", "Restablecer la vista"]),
+    ("ru", ["Видели ли российских специалистов рядом с российскими бизнес-активами?",
+            "независимых наблюдений", "Карта словами", "Карта и тест"],
+     ["Легенда", "Буферная зона выбранного радиуса", "Точность местоположения", "дата:",
+      "Источники", "Сбросить вид"]),
+])
+def test_the_map_page_and_its_map_leave_no_english(page, app_url, artifacts, language,
+                                                   expected, in_map):
+    from tests.browser.test_map_page import mark_sighting
+
+    app = App(page, app_url)
+    frame = app.open(f"?lang={language}")
+    map_frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    map_frame.locator(".leaflet-control-layers").hover()  # the layer switcher opens
+    map_frame.locator(".leaflet-control-layers-overlays").wait_for()
+    map_frame.locator(mark_sighting(frame, "acarigua-bakery")).click()
+    map_frame.locator(".leaflet-popup-content").first.wait_for()
+    app.wait()
+    app.wait_until_quiet()
+    map_frame.locator(".leaflet-control-layers").hover()
+    frame = app.map_frame()
+    frame.wait_for_function("() => document.querySelectorAll('.leaflet-popup').length >= 1")
+    shown = page.evaluate(VISIBLE)
+    in_frame = frame.evaluate(MAP_WORDS)
+    for text in expected:
+        assert text in shown, text
+    for text in in_map:
+        assert text in in_frame, text
+    looked_for = english_pieces(language, *MAP_MODULES, *FRAME)
+    assert len(looked_for) > 60, looked_for
+    for where, text in (("page", shown), ("map", in_frame)):
+        left = sorted(piece for piece in looked_for if piece in text)
+        assert not left, (where, [text[max(0, text.index(p) - 80):text.index(p) + 80]
+                                  for p in left])
+    assert f"lang={language}" in page.url
+    app.screenshot(artifacts / f"i18n-map-{language}.png")
+
+
+def _left_in_english() -> tuple[str, ...]:
+    from analysis.nulls import NULL_MODELS
+    from analysis.wording import P_MEANING
+
+    return (P_MEANING, *(model.plain_words for model in NULL_MODELS.values()),
+            "2 of 3 sightings lie within")
+
+
+#: Still English on the Analysis page, shown by code outside this issue's files: the page
+#: prints ``P_MEANING`` and the null model's ``plain_words`` without ``_()`` (both are in
+#: the catalogue, translated on the Map page), and the single-radius and uncertainty
+#: statements are written in English by ``analysis/stats.py``.
+ANALYSIS_PAGE_ENGLISH = _left_in_english()
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("es", ["Resultado", "Salvedades", "Sesgo de selección", "Cómo lo comprobamos"]),
+    ("ru", ["Результат", "Оговорки", "Систематическая ошибка отбора",
+            "Как мы это проверяли"]),
+])
+def test_the_analysis_page_leaves_no_english(page, app_url, artifacts, language, expected):
+    app = App(page, app_url)
+    shown = _open(app, f"analysis?lang={language}")
+    expanders = page.locator('[data-testid="stExpander"] summary')
+    for index in range(expanders.count()):  # the methodology box is read in an expander
+        expanders.nth(index).click()
+    app.wait(with_map=False)
+    shown = page.evaluate(VISIBLE)
+    for text in expected:
+        assert text in shown, text
+    looked_for = english_pieces(language, "pages/analysis_page.py", "analysis/report.py",
+                                "analysis/wording.py", "analysis/nulls.py", *FRAME)
+    assert len(looked_for) > 40, looked_for
+    looked_for = {piece for piece in looked_for
+                  if not any(piece in text for text in ANALYSIS_PAGE_ENGLISH)}
+    left = sorted(piece for piece in looked_for if piece in shown)
+    assert not left, [shown[max(0, shown.index(p) - 80):shown.index(p) + 80] for p in left]
+    app.screenshot(artifacts / f"i18n-analysis-{language}.png")
