@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.report import csv_safe, escape_markdown
 from analysis.wording import format_p
+from layers.language import numbers
 from mapview.build import records_of, tooltip_plain
 from ui.i18n import N_, _, ngettext, number
 
@@ -172,6 +173,7 @@ def envelope_frame(found) -> pd.DataFrame:
     """One row per radius of the global test, with readable columns for the chart and its
     tooltips: shares of counted sightings (0..1) and sentences."""
     n = max(found.n_sightings, 1)
+    yes, no = _("yes"), _("no")
     radius = list(found.radius_km)
     outside = set(found.outside_km)
     rows = []
@@ -185,40 +187,52 @@ def envelope_frame(found) -> pd.DataFrame:
             "global_low": found.low[i] / n,
             "global_high": found.high[i] / n,
             "outside": r in outside,
-            "Radius": f"{r:g} km",
-            "Sightings within": f"{observed} of {found.n_sightings} "
-                                f"({observed / n:.0%})",
-            "Random draws, middle 95%": f"{found.pointwise_low[i] / n:.0%} to "
-                                        f"{found.pointwise_high[i] / n:.0%}",
-            "Global 95% envelope": f"{found.low[i] / n:.0%} to {found.high[i] / n:.0%}",
-            "Single-radius p": format_p(found.pointwise_p[i]),
-            "Above the global envelope": "yes" if r in outside else "no",
+            # The column names are the chart's keys (pages/analysis_page.py); the cells are
+            # in the reader's language.
+            "Radius": _("{km} km").format(km=number(r)),
+            "Sightings within": _("{observed} of {n} ({share})").format(
+                observed=observed, n=found.n_sightings, share=numbers(f"{observed / n:.0%}")),
+            "Random draws, middle 95%": _("{low} to {high}").format(
+                low=numbers(f"{found.pointwise_low[i] / n:.0%}"),
+                high=numbers(f"{found.pointwise_high[i] / n:.0%}")),
+            "Global 95% envelope": _("{low} to {high}").format(
+                low=numbers(f"{found.low[i] / n:.0%}"), high=numbers(f"{found.high[i] / n:.0%}")),
+            "Single-radius p": numbers(format_p(found.pointwise_p[i])),
+            "Above the global envelope": yes if r in outside else no,
         })
     return pd.DataFrame(rows)
 
 
 def scenario_frame(rows, names: dict, labels: dict) -> pd.DataFrame:
     """The robustness scenarios as a table in words (no internal field names)."""
+    every_radius = _("all radii (global test)")
+    moved, as_stated = _("moved within their precision (median of repeats)"), _("as stated")
+    nobody, yes, no = _("nobody"), _("yes"), _("no")
+    of = _("{observed} of {n}")
+    with_range = _("{p} (from {low} to {high})")
+
     def radius(s):
-        return "all radii (global test)" if s.radius_km == "global" else f"{s.radius_km:g} km"
+        return every_radius if s.radius_km == "global" else \
+            _("{km} km").format(km=number(s.radius_km))
 
     def p_text(s):
         if s.p_value_low is None:
-            return format_p(s.p_value)
-        return f"{format_p(s.p_value)} (from {format_p(s.p_value_low)} to " \
-               f"{format_p(s.p_value_high)})"
+            return numbers(format_p(s.p_value))
+        return numbers(with_range.format(p=format_p(s.p_value), low=format_p(s.p_value_low),
+                                         high=format_p(s.p_value_high)))
 
     return pd.DataFrame({
-        "Chance model": [labels.get(s.null, s.null) for s in rows],
-        "Radius": [radius(s) for s in rows],
-        "Locations": ["moved within their precision (median of repeats)" if s.jitter
-                      else "as stated" for s in rows],
-        "Left out": [names.get(s.left_out, s.left_out) if s.left_out else "nobody"
-                     for s in rows],
-        "Counted within": ["—" if s.observed_within is None
-                           else f"{s.observed_within} of {s.n_sightings}" for s in rows],
+        _("Chance model"): [labels.get(s.null, s.null) for s in rows],
+        _("Radius"): [radius(s) for s in rows],
+        _("Locations"): [moved if s.jitter else as_stated for s in rows],
+        _("Left out"): [names.get(s.left_out, s.left_out) if s.left_out else nobody
+                        for s in rows],
+        _("Counted within"): ["—" if s.observed_within is None
+                              else of.format(observed=s.observed_within, n=s.n_sightings)
+                              for s in rows],
         "p": [p_text(s) for s in rows],
-        "Below 0.05": ["yes" if s.p_value < 0.05 else "no" for s in rows],
+        _("Below {threshold}").format(threshold=numbers("0.05")):
+            [yes if s.p_value < 0.05 else no for s in rows],
     })
 
 
