@@ -25,11 +25,16 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 #: () -> (language, gettext translations): set by the app; None outside it.
 _provider: Callable[[], tuple[str, object]] | None = None
+
+#: True inside :func:`english` (per thread: another session's run is not affected).
+_ENGLISH = contextvars.ContextVar("footprint_english", default=False)
 
 #: How each language writes a thousands separator and a decimal point.
 SEPARATORS = {"es": (".", ","), "ru": ("\xa0", ",")}
@@ -42,6 +47,26 @@ def install(provider: Callable[[], tuple[str, object]] | None) -> None:
     _provider = provider
 
 
+@contextlib.contextmanager
+def english() -> Iterator[None]:
+    """Write English inside the block, whatever the run's language (a file whose own texts
+    are English, such as the figure, keeps its headline in English too).
+
+    >>> with english():
+    ...     language()
+    'en'
+    """
+    token = _ENGLISH.set(True)
+    try:
+        yield
+    finally:
+        _ENGLISH.reset(token)
+
+
+def _active() -> bool:
+    return _provider is not None and not _ENGLISH.get()
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it (translated when shown)."""
     return message
@@ -49,19 +74,19 @@ def N_(message: str) -> str:
 
 def language() -> str:
     """The language texts are written in now: the app's run, else English."""
-    return "en" if _provider is None else _provider()[0]
+    return _provider()[0] if _active() else "en"
 
 
 def _(message: str) -> str:
     """``message`` in the current language (English without the app or a translation)."""
-    if _provider is None:
+    if not _active():
         return message
     return _provider()[1].gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of ``singular``/``plural`` for ``n`` (Russian has three); not formatted."""
-    if _provider is None:
+    if not _active():
         return singular if n == 1 else plural
     return _provider()[1].ngettext(singular, plural, n)
 

@@ -5,6 +5,7 @@ from streamlit_folium import st_folium
 
 from analysis.report import markdown_text
 from analysis.wording import P_MEANING
+from layers.language import english
 from mapview.build import Overlay, base_map, dynamic_groups, layer_control
 from ui import compute
 from ui.data import working_frames
@@ -64,6 +65,12 @@ else:
     map_column, side = st.columns([5, 3], gap="medium")
 
 
+def figure_headline() -> str | None:
+    """The figure's credit line: in English, as the figure's other texts are."""
+    with english():
+        return compute.headline_text(state, **run, short=True)
+
+
 def on_map_change():
     """What the user did on the map, passed to the sidebar and the URL: a clicked sighting
     is selected, the story layers ticked in the map's switcher become the sidebar's, and
@@ -118,7 +125,7 @@ if side is not None:
                      "line to its nearest facility. Distances are geodesic on the WGS84 "
                      "ellipsoid."))
         export_panel(frames, choices, result, None if too_many or result is None
-                     else lambda: compute.headline_text(state, **run, short=True))
+                     else figure_headline)
 
 with map_column:
     st_folium(

@@ -353,3 +353,22 @@ def test_the_command_line_and_the_code_stay_english_after_the_app_ran():
     assert line.startswith("2 of 3 independent sightings lie within 50 km of a "
                            "Russian-financed asset. Across all radii from 20 to 300 km")
     assert "<b>Legend</b>" in legend_html()
+
+
+def test_a_spanish_run_writes_spanish_sentences_except_inside_english(monkeypatch):
+    """The hook as the app installs it, for a Spanish run: the analysis and the map speak
+    Spanish with a decimal comma; ``english()`` (the figure's credit line) keeps English."""
+    from analysis.wording import headline
+    from layers import language
+
+    monkeypatch.setattr(language, "_provider", lambda: ("es", i18n.translations("es")))
+    words = dict(observed_within=2, n_sightings=3, radius_km=12.5, null="towns",
+                 global_p=0.0243, r_min_km=20, r_max_km=300, single_radius_p=(0.0807, 0.3739))
+    assert headline(**words).startswith(
+        "2 de 3 avistamientos independientes están a menos de 12,5 km de un activo "
+        "financiado por Rusia. En todos los radios de 20 a 300 km, pueblos venezolanos al "
+        "azar quedan al menos igual de cerca en 2,4% de los sorteos (prueba global, "
+        "p = 0,024); los resultados con un solo radio van de p = 0,081 a 0,37.")
+    with language.english():
+        assert headline(**words).startswith("2 of 3 independent sightings lie within 12.5 km")
+    assert language.language() == "es"
