@@ -9,9 +9,17 @@ A plain ``streamlit run app.py`` works too; only that first deep link differs.
 
 from __future__ import annotations
 
+import logging
 import socket
 import sys
+import threading
+import time
 import urllib.request
+
+#: What a visitor's first run needs, imported and loaded by :func:`warm_up` while the browser
+#: is still fetching Streamlit's page (otherwise the first run spends about a second on it).
+WARM_MODULES = ("ui.workspace", "ui.state", "ui.compute", "ui.export_panel", "ui.present",
+                "mapview.build", "analysis.report", "streamlit_folium")
 
 
 def free_port() -> int:
@@ -56,12 +64,48 @@ def allow_long_addresses() -> bool:
     return True
 
 
+def warm_up(wait_s: float = 60.0) -> None:
+    """Import the app's modules and load the shipped layers into the shared cache, once
+    Streamlit's runtime exists (so that the server's start is not slowed). Best effort: a
+    failure here is the first run's to report, with its banner."""
+    from importlib import import_module
+
+    from streamlit.runtime import Runtime
+
+    deadline = time.monotonic() + wait_s
+    while not Runtime.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # Streamlit warns "missing ScriptRunContext" when a cached loader runs outside a
+    # script: expected here, so not printed.
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        for name in WARM_MODULES:
+            import_module(name)
+        from analysis import nulls
+        from mapview.assets import assets_installed
+        from ui.data import shipped
+        from ui.i18n import number
+
+        shipped()
+        nulls.venezuelan_towns()
+        assets_installed()  # reads the live basemap once (its hashed file name)
+        for language in ("en", "es", "ru"):
+            number(1.5, language=language)  # Babel's locale data
+    except Exception:  # noqa: BLE001 - reported by the first run, which loads them again
+        pass
+    finally:
+        quiet.setLevel(level)
+
+
 def main(argv: list[str] | None = None) -> None:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
     PagesManager.uses_pages_directory = False
     allow_long_addresses()
+    threading.Thread(target=warm_up, name="footprint-warm-up", daemon=True).start()
     sys.argv = ["streamlit", "run", "app.py", *(sys.argv[1:] if argv is None else argv)]
     cli.main()
 
