@@ -11,7 +11,7 @@ from ui import compute
 from ui.data import working_frames
 from ui.export_panel import export_panel
 from ui.i18n import _, number
-from ui.layout import HEADLINE_KEY, TITLE_KEY, fill_frame
+from ui.layout import HEADLINE_KEY, TITLE_KEY, fill_frame, send_now
 from ui.present import (
     EMPTY_LINE,
     highlight_selected,
@@ -121,6 +121,7 @@ if side is not None:
                       "date range or the categories in the sidebar."))
         else:
             st.table(highlight_selected(table, proximity, state.selected_id), hide_index=True)
+            send_now()  # the numbers leave before the map is built
         st.caption(_("Click a sighting on the map (or pick one in the sidebar) to draw the "
                      "line to its nearest facility. Distances are geodesic on the WGS84 "
                      "ellipsoid."))
