@@ -102,3 +102,53 @@ def test_the_app_runs_with_a_broken_support_file_and_names_it(
     at = _app(page)
     assert not at.exception, [e.message for e in at.exception]
     assert file in _texts(at)
+
+
+def _truncated(path: Path) -> bytes:
+    data = path.read_bytes()
+    return data[: len(data) // 2]
+
+
+#: A shipped story layer file that is corrupt or unreadable (issue 15, faults).
+CORRUPT_LAYERS = [
+    ("facilities_truncated", "facilities.geojson", _truncated),
+    ("flights_not_text", "flights.geojson", lambda path: b"\x00\xff\xfe garbage"),
+    ("arc_a_folder", "orinoco_mining_arc.geojson", None),  # not a file one can read
+]
+
+
+def _corrupt(copy: Path, file: str, make) -> None:
+    path = copy / file
+    if make is None:
+        path.unlink()
+        path.mkdir()
+    else:
+        path.write_bytes(make(path))
+
+
+@pytest.mark.parametrize("name,file,make", CORRUPT_LAYERS, ids=[r[0] for r in CORRUPT_LAYERS])
+def test_a_corrupt_layer_file_is_named_and_the_other_layers_load(data_copy, name, file, make):
+    _corrupt(data_copy, file, make)
+    results = layers.load_all()
+    broken = next(r for r in results.values() if r.frame.empty and r.problems)
+    assert all(file in str(p) for p in broken.problems)
+    kept = {layer: len(r.frame) for layer, r in results.items() if r is not broken}
+    assert kept and all(kept.values()), kept
+
+
+@pytest.mark.parametrize("name,file,make", CORRUPT_LAYERS, ids=[r[0] for r in CORRUPT_LAYERS])
+@pytest.mark.parametrize("page", [None, "pages/data_page.py"], ids=["map", "data"])
+def test_the_app_runs_with_a_corrupt_layer_file_and_a_banner_names_it(
+        data_copy, like_the_server, name, file, make, page):
+    _corrupt(data_copy, file, make)
+    at = _app(page)
+    assert not at.exception, [e.message for e in at.exception]
+    banner = [e.label for e in at.sidebar.expander if "problem(s) in the shipped layers" in
+              e.label]
+    assert banner, "no banner in the sidebar"
+    assert file in "\n".join(str(c.value) for c in at.sidebar.code)
+    if page:  # the other layers are listed with all their features
+        labels = "\n".join(e.label for e in at.main.expander)
+        assert "Sightings of Russian specialists: 5 feature(s)" in labels
+        if file != "facilities.geojson":
+            assert "Facilities: 6 feature(s)" in labels

@@ -456,3 +456,133 @@ def uploaded_layers() -> list[dict]:
              "how": "replaces" if u["mode"] == "replace" else "adds to",
              "features": len(u["frame"]), "uploaded": u.get("uploaded_at") or ""}
             for u in (st.session_state.get("uploads") or {}).values()]
+
+
+# --------------------------------------------------------------------------- restarts
+#: What the browser tab last heard from the server, in the tab's ``sessionStorage``: the
+#: server process's id, the uploads not saved in a workspace, the workspace open.
+SESSION_STORAGE_KEY = "footprint-session"
+MARKER_KEY = "fp-session-marker"
+RESTART = "_restart_notice"        # the notice's text, shown until dismissed
+RESTART_SEEN = "_restart_seen"     # the report it was made from
+#: The longest list of lost files named, and the longest name kept from the browser.
+MAX_NAMED_FILES = 20
+MAX_NAME_CHARS = 200
+
+#: Runs in the page (a v2 component has no iframe): report what the tab held when it last
+#: heard from another server process (addressed ``to`` this one: the tab sends a widget's
+#: last value again after a reconnect, and a report meant for an earlier process must not
+#: count), then keep what this one says. Data only comes in as JSON through ``data``;
+#: nothing from the session reaches the code.
+_MARKER_JS = """
+export default function ({ data, setStateValue }) {
+  let stored = null;
+  try { stored = JSON.parse(window.sessionStorage.getItem(data.key)); } catch (e) {}
+  if (stored && typeof stored === "object" && stored.server && stored.server !== data.now.server) {
+    setStateValue("previous", { ...stored, to: data.now.server });
+  }
+  try { window.sessionStorage.setItem(data.key, JSON.stringify(data.now)); } catch (e) {}
+}
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def server_id() -> str:
+    """A random id of this server process: a tab that reports another one was served by a
+    process that has since stopped (a restart, a crash, another app process)."""
+    import uuid
+
+    return uuid.uuid4().hex
+
+
+#: A tab that reconnects to a restarted server reruns the page only if the page has an
+#: auto-rerunning fragment (Streamlit 1.67's frontend; otherwise the new session waits for
+#: the user's next click, and the tab shows the lost session's results until then). This
+#: one does nothing, once an hour.
+RECONNECT_RERUN_S = 3600
+
+
+@st.fragment(run_every=RECONNECT_RERUN_S)
+def _rerun_after_reconnect() -> None:
+    """Nothing: its being on the page makes a reconnected tab run the page at once."""
+
+
+@st.cache_resource(show_spinner=False)
+def _marker():
+    return st.components.v2.component("footprint_session_marker", js=_MARKER_JS)
+
+
+def _unsaved_files() -> list[str]:
+    """Names of the session's uploads a restart would lose: all of them, unless an
+    editable workspace keeps them (its autosave saves every change)."""
+    opened = st.session_state.get(STATE)
+    if opened and opened["can_edit"] and not st.session_state.get(CONFLICT):
+        return []
+    return [str(u["file"]) for u in (st.session_state.get("uploads") or {}).values()]
+
+
+def _previous_session(report) -> dict | None:
+    """The tab's report, checked (it comes from the browser): {"server", "lost",
+    "workspace"} or None."""
+    if not isinstance(report, dict) or not isinstance(report.get("server"), str):
+        return None
+    if report.get("to") != server_id() or report["server"] == server_id():
+        return None
+    lost = report.get("lost") if isinstance(report.get("lost"), list) else []
+    workspace = report.get("workspace")
+    return {"server": report["server"][:64],
+            "lost": [str(name)[:MAX_NAME_CHARS] for name in lost][:MAX_NAMED_FILES + 1],
+            "workspace": str(workspace)[:MAX_NAME_CHARS] if workspace else None}
+
+
+def restart_text(previous: dict, reopened: dict | None) -> str:
+    """The notice for a tab whose server restarted: what was lost and what came back."""
+    from analysis.report import escape_markdown
+
+    parts = [_("The server restarted, so this page now runs in a new session.")]
+    lost = previous["lost"]
+    if lost:
+        names = ", ".join(escape_markdown(name) for name in lost[:MAX_NAMED_FILES])
+        parts.append(ngettext(
+            "Lost: {n} uploaded file(s) that were not saved in a workspace ({files}). "
+            "Upload them again; save a workspace on the Data page to keep uploads.",
+            "Lost: {n} uploaded file(s) that were not saved in a workspace ({files}). "
+            "Upload them again; save a workspace on the Data page to keep uploads.",
+            len(lost)).format(n=len(lost), files=names))
+    if reopened:
+        parts.append(_("Workspace “{name}” was reloaded as saved (version {version}).")
+                     .format(name=escape_markdown(reopened["name"]),
+                             version=reopened["version"]))
+    elif previous["workspace"]:
+        parts.append(_("Workspace “{name}” was not reopened: open its link again.").format(
+            name=escape_markdown(previous["workspace"])))
+    if not lost:
+        parts.append(_("No unsaved upload was lost; the choices in the address were kept."))
+    return " ".join(parts)
+
+
+def session_marker() -> None:
+    """Tell the tab which server process serves it and what a restart would lose; if the
+    tab was last served by another process, keep a notice saying so (call at the end of
+    the run, after the uploads changed)."""
+    _rerun_after_reconnect()
+    opened = st.session_state.get(STATE)
+    now = {"server": server_id(), "lost": _unsaved_files()[:MAX_NAMED_FILES + 1],
+           "workspace": opened["name"] if opened else None}
+    result = _marker()(key=MARKER_KEY, data={"key": SESSION_STORAGE_KEY, "now": now},
+                       on_previous_change=lambda: None, height=0)
+    previous = _previous_session(getattr(result, "previous", None))
+    if previous is not None and previous != st.session_state.get(RESTART_SEEN):
+        st.session_state[RESTART_SEEN] = previous
+        st.session_state[RESTART] = restart_text(previous, opened)
+
+
+def restart_notice() -> None:
+    """The restart notice, until dismissed."""
+    text = st.session_state.get(RESTART)
+    if not text:
+        return
+    st.warning(text, icon=":material/restart_alt:")
+    if st.button(_("Dismiss"), key="restart_notice_dismiss", type="tertiary"):
+        st.session_state[RESTART] = None
+        st.rerun()
