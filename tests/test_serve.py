@@ -16,7 +16,8 @@ serve.warm_up(wait_s=0)  # no runtime here: it does not wait for one
 from mapview import basemap
 print(json.dumps({"new": sorted(set(serve.WARM_MODULES) - before),
                   "loaded": [m for m in serve.WARM_MODULES if m in sys.modules],
-                  "basemap": basemap.live_payload.cache_info().currsize}))
+                  "basemap": basemap.live_payload.cache_info().currsize,
+                  "components": "streamlit_folium" in sys.modules}))
 """
 
 
@@ -27,6 +28,9 @@ def test_warm_up_imports_the_pages_modules_and_loads_the_basemap_once():
     assert found["new"], "the probe imported the modules before the warm-up"
     assert found["loaded"] == list(serve.WARM_MODULES)
     assert found["basemap"] == 1
+    # A component declared outside a script run is never registered: the map's component
+    # must first be imported by the Map page's run.
+    assert not found["components"]
 
 
 def test_warm_up_never_raises(monkeypatch):

@@ -18,8 +18,10 @@ import urllib.request
 
 #: What a visitor's first run needs, imported and loaded by :func:`warm_up` while the browser
 #: is still fetching Streamlit's page (otherwise the first run spends about a second on it).
+#: Never a module that declares a Streamlit component at import (streamlit_folium): outside
+#: a script run the declaration is not registered, and the map would be "Component not found".
 WARM_MODULES = ("ui.workspace", "ui.state", "ui.compute", "ui.export_panel", "ui.present",
-                "mapview.build", "analysis.report", "streamlit_folium")
+                "mapview.build", "analysis.report")
 
 
 def free_port() -> int:
