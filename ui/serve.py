@@ -66,17 +66,24 @@ def allow_long_addresses() -> bool:
     return True
 
 
+def _serving(runtime) -> bool:
+    """Whether Streamlit's runtime has started (its server answers from then on)."""
+    from streamlit.runtime.runtime import RuntimeState
+
+    return runtime.exists() and runtime.instance().state != RuntimeState.INITIAL
+
+
 def warm_up(wait_s: float = 60.0) -> None:
     """Import the app's modules and load the shipped layers into the shared cache, once
-    Streamlit's runtime exists (so that the server's start is not slowed). Best effort: a
+    Streamlit's runtime has started (so that the server's start is not slowed). Best effort: a
     failure here is the first run's to report, with its banner."""
     from importlib import import_module
 
     from streamlit.runtime import Runtime
 
     deadline = time.monotonic() + wait_s
-    while not Runtime.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while not _serving(Runtime) and time.monotonic() < deadline:
+        time.sleep(0.02)
     # Streamlit warns "missing ScriptRunContext" when a cached loader runs outside a
     # script: expected here, so not printed.
     quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
