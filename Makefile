@@ -55,6 +55,7 @@ validate: install
 bench: install browser
 	$(PY) bench/bench_analysis.py
 	$(PY) bench/bench_app.py
+	$(PY) bench/bench_load.py
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache
