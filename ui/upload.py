@@ -50,10 +50,22 @@ def _taken_ids(target: str, uploads: dict, mode: str, replacing: str) -> set[str
     return taken
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+#: The session's one read file: (what it was read from, the result). Only the file now in
+#: the uploader is kept (a refused one, while its problems are shown), never a shared
+#: copy: another file, or none, drops it.
+READ_KEY = "_upload_read"
+
+
 def _read(data: bytes, name: str, target: str, swap: bool, existing_ids: frozenset):
     """The file read and validated once, not again on every rerun of the Data page."""
-    return read_bytes(data, name, target, swap=swap, existing_ids=existing_ids)
+    key = (hashlib.sha256(data).hexdigest(), len(data), name, target, swap, existing_ids)
+    kept = st.session_state.get(READ_KEY)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    st.session_state.pop(READ_KEY, None)  # the earlier file's result goes before this one
+    result = read_bytes(data, name, target, swap=swap, existing_ids=existing_ids)
+    st.session_state[READ_KEY] = (key, result)
+    return result
 
 
 def upload_panel() -> None:
@@ -80,6 +92,7 @@ def upload_panel() -> None:
     file = st.file_uploader(_("Your file"), type=["geojson", "json", "csv", "gpkg"],
                             key="upload_file", max_upload_size=MAX_FILE_MB)
     if file is None:
+        st.session_state.pop(READ_KEY, None)  # nothing of a removed file stays
         _list_uploads(uploads)
         return
     data = file.getvalue()
