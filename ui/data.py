@@ -8,12 +8,10 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from mapview.lru import BoundedLRU
-
 import layers
 from analysis import nulls
 from layers.registry import DATA_DIR
-
+from mapview.lru import BoundedLRU
 
 #: How long a look at the data folder holds (a rerun asks for the version a dozen times;
 #: a file replaced on the server shows at the next rerun after this).

@@ -103,11 +103,20 @@ def browser_language() -> str:
     st = _running()
     if st is None:
         return DEFAULT_LANGUAGE
+    known = st.session_state.get(BROWSER_KEY)  # a session's headers do not change
+    if known in LANGUAGES:
+        return known
     try:
         header = st.context.headers.get("Accept-Language")
     except Exception:  # no request behind this run (AppTest)
         header = None
-    return preferred_language(header)
+    language = preferred_language(header)
+    st.session_state[BROWSER_KEY] = language
+    return language
+
+
+#: Where a session keeps its browser's language (read once from the request's headers).
+BROWSER_KEY = "_fp_browser_language"
 
 
 def current_language() -> str:
