@@ -58,10 +58,9 @@ else:
 status = st.container(key=workspace.STATUS_KEY)  # filled after the page ran (below)
 page.run()
 workspace.autosave()  # an editable workspace keeps every change as a new version
-with status:
-    workspace.session_marker()  # after a server restart: what this tab lost, said plainly
 if not screenshot:
     with status:
+        workspace.session_marker()  # after a server restart: what this tab lost, said plainly
         workspace.restart_notice()
         url_notices()  # URL values the app could not use, said once
         workspace.status()  # what this view is built on, and whether it is saved
