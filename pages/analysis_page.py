@@ -62,7 +62,7 @@ if left_out:
     counted += " " + _("Left out because they were placed at a facility by construction: "
                        "{names}.").format(names=", ".join(names_of(working_frames(), left_out)))
 st.markdown(counted + " " + _("Change these in the sidebar."))
-st.markdown(_("**Null model, in plain words:** {words}").format(words=model.plain_words))
+st.markdown(_("**Null model, in plain words:** {words}").format(words=_(model.plain_words)))
 
 default_r_min = compute.default_r_min(state)
 a, b, c, d = st.columns(4)
@@ -127,7 +127,7 @@ progress.empty()
 st.subheader(_("Result"))
 weak = compute.is_weak(choices.null)
 st.markdown(line if weak else f"**{line}**")
-st.caption(_("What p means: {meaning}").format(meaning=P_MEANING))
+st.caption(_("What p means: {meaning}").format(meaning=_(P_MEANING)))
 if weak:
     st.warning(_("This chance model scatters points anywhere in Venezuela, a weak comparison: "
                  "most of the country is empty, so almost any real set of places looks "
@@ -316,7 +316,7 @@ d.download_button(_("Methodology box (Markdown)"), data=box,
 with st.expander(_("Methodology box to paste under a story")):
     st.caption(_("Two forms of the same text, every caveat above included: Markdown for a "
                  "CMS that reads it, plain text for one that does not. The copy button is at "
-                 "the top right of each. The box itself is in English."))
+                 "the top right of each."))
     as_markdown, as_text = st.tabs(["Markdown", _("Plain text")])
     as_markdown.code(box, language="markdown", wrap_lines=True)
     as_text.code(plain, language=None, wrap_lines=True)

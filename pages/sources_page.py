@@ -41,8 +41,8 @@ st.header(_("How sure is each report?"))
 st.caption(_("Every feature says how firm its reporting is, in its popup and in the tables:"))
 for level, words in CONFIDENCE_WORDS.items():
     if level != "background":
-        st.markdown(f"- **{escape_markdown(words.split(':')[0])}**:"
-                    f"{escape_markdown(words.split(':', 1)[1])}.")
+        head, _colon, rest = _(words).partition(":")
+        st.markdown(f"- **{escape_markdown(head)}**:{escape_markdown(rest)}.")
 st.caption(_("And how precisely it is placed: “location within about 10 km” means the "
              "source names a town or an area, not an address; the point stands for "
              "anywhere in that circle. “Precision unknown”: the file did not say, and the "

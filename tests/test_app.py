@@ -267,7 +267,9 @@ def test_more_sightings_than_towns_explains_instead_of_failing():
     at.switch_page("pages/analysis_page.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    assert "Choose the uniform null model" in at.warning[0].value
+    # In the menus' words, never the code's ids ("towns", "uniform")
+    assert "Choose “Random points anywhere in Venezuela”" in at.warning[0].value
+    assert "“Random towns (equal chance)” picks distinct towns" in at.warning[0].value
     at.sidebar.selectbox(key="null").set_value("uniform").run()
     assert not at.exception
     assert any("233" in m.value for m in at.metric)

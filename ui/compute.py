@@ -17,6 +17,7 @@ from layers.registry import get_layer
 from mapview.build import MapState, analysis_subset, filter_by_date
 from mapview.lru import BoundedLRU
 from ui.data import working_frames, working_version
+from ui.i18n import _, number
 from ui.settings import SETTINGS
 
 #: Simulations behind the one-line result on the Map page (the Analysis page can change it).
@@ -31,7 +32,7 @@ UNCERTAINTY_SIMULATIONS = 1999
 
 
 #: The subsets by choices: a rerun asks for them a dozen times (shared, never modified).
-_FRAMES = BoundedLRU(size=64, budget=64)
+_FRAMES = BoundedLRU(size=16, budget=16)
 
 
 def analysis_frames(state: MapState, with_at_facility: bool | None = None):
@@ -56,7 +57,7 @@ def left_out_at_facility(state: MapState) -> list[str]:
     """Ids of the sightings left out because they were placed at a facility."""
     if state.include_at_facility:
         return []
-    _, sightings = analysis_frames(state, with_at_facility=True)
+    _facilities, sightings = analysis_frames(state, with_at_facility=True)
     if sightings.empty or "id" not in sightings:
         return []
     return [str(i) for i in sightings.loc[placed_at_facility(sightings), "id"]]
@@ -99,7 +100,7 @@ _RESULTS = _Results(size=128, budget=3 * MAX_DRAWS)
 def affordable_simulations(state: MapState, simulations: int) -> int:
     """``simulations``, or fewer when there are so many sightings that the simulated
     distances would not fit in :data:`MAX_DRAWS` (never fewer than 99)."""
-    _, sightings = analysis_frames(state)
+    _facilities, sightings = analysis_frames(state)
     return max(99, min(int(simulations), MAX_DRAWS // max(len(sightings), 1)))
 
 
@@ -111,27 +112,37 @@ def _simulated(state: MapState, null: str, simulations: int, seed: int, progress
         if facilities.empty or sightings.empty:
             return None
         if progress is None:
-            with st.spinner("Simulating the null model…"):
+            with st.spinner(_("Simulating the chance model…")):
                 return simulate_null(facilities, sightings, null=null, simulations=simulations,
                                      rng=seed, boundary=working_frames()["venezuela"])
         return simulate_null(facilities, sightings, null=null, simulations=simulations,
                              rng=seed, boundary=working_frames()["venezuela"],
                              progress=progress)
 
-    _, sightings = analysis_frames(state)
+    _facilities, sightings = analysis_frames(state)
     return _RESULTS.get(("null", _key(state), null, simulations, seed), compute,
                         weight=simulations * max(len(sightings), 1))
 
 
 def sample_size_problem(state: MapState, null: str) -> str | None:
     """Why ``null`` cannot be simulated for these sightings (too many for the towns, or a
-    support file it needs is missing or unreadable: the towns table, the boundary)."""
-    if nulls.get_null_model(null).needs_boundary and working_frames()["venezuela"].empty:
-        return (f"The {null} null model needs the national boundary, and "
-                f"{get_layer('venezuela').file} could not be read: it is unavailable. "
-                "Choose a towns null model.")
-    _, sightings = analysis_frames(state)
-    return nulls.sample_size_problem(null, len(sightings))
+    support file it needs is missing or unreadable: the towns table, the boundary), in the
+    reader's language and with the chance model's name as the menus show it."""
+    model = nulls.get_null_model(null)
+    if model.needs_boundary and working_frames()["venezuela"].empty:
+        return _("The chance model “{model}” needs the national boundary, and {file} could "
+                 "not be read: it is unavailable. Choose a towns chance model.").format(
+            model=_(model.label), file=get_layer("venezuela").file)
+    _frames, sightings = analysis_frames(state)
+    problem = nulls.sample_size_problem(null, len(sightings))
+    if problem is None or nulls.towns_problem():
+        return problem  # None, or the towns file's own problem (it names the file)
+    return _("The chance model “{model}” picks distinct towns, and there are only {towns}: "
+             "it cannot place {n} sightings. Choose “{uniform}”, or count fewer "
+             "sightings.").format(model=_(model.label),
+                                  towns=number(len(nulls.venezuelan_towns())),
+                                  n=number(len(sightings)),
+                                  uniform=_(nulls.get_null_model("uniform").label))
 
 
 def test(state: MapState, null: str, simulations: int = MAP_SIMULATIONS,
@@ -260,7 +271,7 @@ def headline_text(state: MapState, null: str, simulations: int, seed: int,
     result = test(state, null, simulations, seed)
     if result is None:
         return None
-    with st.spinner("Running the global test over all radii…"):
+    with st.spinner(_("Running the global test over all radii…")):
         found = global_result(state, null, simulations, seed, r_min, r_max)
         others = other_nulls(state, null, simulations, seed, r_min, r_max)
     return headline_from(_simulated(state, null, simulations, seed), state.radius_km, found,

@@ -74,7 +74,8 @@ def export_panel(frames, choices, result, headline=None, bounds=None) -> None:
                                                                      preset=preset),
                            data=render,
                            file_name=f"footprint-{preset}-{choices.radius_km:g}km.{fmt}",
-                           mime=MIME[fmt], key="export_download", type="primary")
+                           mime=MIME[fmt], key="export_download", type="primary",
+                           on_click="ignore")  # a click does not rerun: its file stays
         _story_downloads(frames, choices, result, options)
         st.caption(_("The figure shows the layers, dates and radius chosen in the sidebar, a "
                      "legend, a scale bar, a locator and the credits with the method and "
@@ -108,7 +109,7 @@ def _story_downloads(frames, choices, result, options) -> None:
         column.download_button(
             _(label), data=lambda fmt=fmt: exports.to_bytes(fmt, frames, choices.map_state, **run),
             file_name=f"footprint-{choices.radius_km:g}km.{fmt}",
-            mime=exports.MEDIA_TYPES[fmt], key=f"export_download_{fmt}")
+            mime=exports.MEDIA_TYPES[fmt], key=f"export_download_{fmt}", on_click="ignore")
 
 
 def _extent_bounds(extent: str, view):
