@@ -21,7 +21,14 @@ from layers.dates import precision_summary
 from ui import compute, exports
 from ui.data import working_frames, working_version
 from ui.i18n import _, day, ngettext, number
-from ui.present import envelope_frame, names_of, scenario_frame, table_for_display
+from ui.present import (
+    envelope_frame,
+    names_of,
+    scenario_frame,
+    table_for_display,
+    test_statement,
+    uncertainty_statement,
+)
 from ui.settings import INT_RANGES, SETTINGS
 from ui.state import current, words
 
@@ -166,7 +173,7 @@ st.caption(_("Radii below {km} km are not tested:").format(km=number(low_km)) + 
                seed=run["seed"], n=number(result.simulations)))
 
 st.subheader(_("One radius: {km} km").format(km=radius))
-st.markdown(result.statement)
+st.markdown(test_statement(result))
 if not result.can_reach_0_05:
     st.warning(_("With {sightings} and this null model, no outcome could reach p < 0.05 at "
                  "this radius. A large p here says the test cannot tell, not that the "
@@ -265,7 +272,7 @@ else:
         jitter=number(panel.jitter_simulations)))
 
 st.subheader(_("Location uncertainty"))
-st.markdown(uncertainty.statement)
+st.markdown(uncertainty_statement(uncertainty, result.n_sightings))
 st.caption(_("Each sighting and facility moved at random within its stated location "
              "precision, {repeats} times ({n} simulations each).").format(
     repeats=uncertainty.repeats, n=number(uncertainty.simulations)))

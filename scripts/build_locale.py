@@ -73,7 +73,7 @@ def table_messages() -> list[tuple[str, str]]:
     texts += [(text, "layers/registry.py") for layer in LAYERS
               for text in layer.style.get("labels", {}).values()]
     texts += [(text, "analysis/nulls.py") for model in NULL_MODELS.values()
-              for text in (model.label, model.plain_words)]
+              for text in (model.label, model.plain_words, model.in_a_sentence)]
     return texts
 
 

@@ -372,3 +372,27 @@ def test_a_spanish_run_writes_spanish_sentences_except_inside_english(monkeypatc
     with language.english():
         assert headline(**words).startswith("2 of 3 independent sightings lie within 12.5 km")
     assert language.language() == "es"
+
+
+@pytest.mark.parametrize("lang,one_radius,uncertainty", [
+    ("es", r"^\d de \d avistamientos están a menos de 50 km de una instalación\. En 200 "
+           r"simulaciones en las que se eligió al azar el mismo número de ciudades distintas, "
+           r"\d+ \(\d+,\d%\) tuvieron al menos tantos, así que p = 0,\d+\.",
+     r"^Moviendo cada ubicación al azar dentro de su precisión declarada \(\d+ veces\), "),
+    ("ru", r"^\d из \d наблюдений находятся в пределах 50 км от объекта\. В 200 симуляциях, "
+           r"где случайно выбиралось столько же разных городов, в \d+ \(\d+,\d%\) их было не "
+           r"меньше, поэтому p = 0,\d+\.",
+     r"^Если сдвигать каждое место случайно в пределах заявленной точности \(\d+ раз\), "),
+])
+def test_the_analysis_page_s_statements_are_in_the_reader_s_language(lang, one_radius,
+                                                                       uncertainty):
+    """The one-radius and location-uncertainty sentences are rebuilt from the result's
+    numbers in the reader's language (the cached result keeps the English one)."""
+    at = run_app("pages/analysis_page.py", lang=lang, simulations="200")
+    texts = [m.value for m in at.markdown]
+    assert any(re.match(one_radius, t) for t in texts), texts
+    assert any(re.match(uncertainty, t) for t in texts), texts
+    assert not [t for t in texts if "simulations where" in t or "Moving every location" in t]
+    english = run_app("pages/analysis_page.py", lang="en", simulations="200")
+    assert any(re.match(r"^\d of \d sightings lie within 50 km of a facility\. In 200 "
+                        r"simulations where the same number", m.value) for m in english.markdown)
