@@ -14,14 +14,15 @@ import io
 import re
 from dataclasses import dataclass
 
-from layers.language import N_, _, ngettext, numbers
+from layers.language import N_, _, language, ngettext, numbers
 
 from .envelope import GlobalResult
+from .nulls import get_null_model
 from .proximity import ProximityResult
 from .robustness import ROBUSTNESS_RADII_KM, RobustnessResult, summarise
 from .settings import UNKNOWN_PRECISION_KM
 from .stats import SweepResult, TestResult, UncertaintyResult
-from .wording import P_MEANING, WEAK_NULLS, format_p, p_text
+from .wording import P_MEANING, WEAK_NULLS, format_p, p_equals, p_text
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=:$@%;/^?])")
 
@@ -294,7 +295,7 @@ def methodology_markdown(
         "> " + _("**Result at {km} km.** {statement} The average distance to the nearest "
                  "facility was {observed} km, against {simulated} km in the simulations "
                  "({p}).").format(
-                     km=numbers(f"{result.radius_km:g}"), statement=result.statement,
+                     km=numbers(f"{result.radius_km:g}"), statement=statement(result),
                      observed=numbers(f"{result.mean_nearest_distance_km:.1f}"),
                      simulated=numbers(f"{result.null_mean_nearest_distance_km:.1f}"),
                      p=p_text(result.p_value_mean_distance)),
@@ -302,7 +303,8 @@ def methodology_markdown(
     if panel is not None:
         lines += [">", "> " + _("**Robustness.**") + " " + robustness_sentence(panel)]
     if uncertainty is not None:
-        lines += [">", "> " + _("**Location uncertainty.**") + " " + uncertainty.statement]
+        lines += [">", "> " + _("**Location uncertainty.**") + " "
+                  + uncertainty_statement(uncertainty, result.n_sightings)]
     if sweep is not None:
         frame = sweep.to_frame()
         above = frame[frame.observed_fraction > frame.null_high_fraction]
@@ -516,3 +518,62 @@ def robustness_csv(panel: RobustnessResult) -> str:
         rows.append([str(row[c]).lower() if isinstance(row[c], bool) else row[c]
                      for c in columns])
     return spreadsheet_csv(columns, rows)
+
+
+# --------------------------------------------------------------------------- statements
+def _local(text: str) -> str:
+    """Numbers written the English way ("0.044", "2.4%") in the reader's format."""
+    return numbers(text)
+
+
+def _count(value: int) -> str:
+    """A whole number with the reader's thousands separator."""
+    return numbers(f"{value:,}")
+
+
+def statement(result: TestResult) -> str:
+    """The one-radius test's sentence in the reader's language. English is the result's own
+    ``statement`` (what the command line prints); other languages rebuild it from the
+    result's numbers (results are shared by sessions, so the stored sentence stays English).
+    """
+    if language() == "en":
+        return result.statement
+    n, k = result.n_sightings, result.observed_within
+    at_least = sum(result.null_within_distribution[k:])
+    count = ngettext("{k} of {n} sighting lies", "{k} of {n} sightings lie", n).format(
+        k=k, n=n)
+    text = _("{count} within {radius} km of a facility. In {simulations} simulations where "
+             "{model}, {at_least} ({share}) had at least as many, so {p}.").format(
+        count=count, radius=_local(f"{result.radius_km:g}"),
+        simulations=_count(result.simulations),
+        model=_(get_null_model(result.null).in_a_sentence), at_least=_count(at_least),
+        share=_local(f"{at_least / result.simulations:.1%}"), p=_local(p_equals(result.p_value)))
+    if not result.can_reach_0_05:
+        text += " " + ngettext(
+            "With {n} sighting and this chance model no outcome could give p < 0.05: even if "
+            "every sighting were within {radius} km, p would be about {p_min}.",
+            "With {n} sightings and this chance model no outcome could give p < 0.05: even if "
+            "every sighting were within {radius} km, p would be about {p_min}.", n).format(
+            n=_count(n), radius=_local(f"{result.radius_km:g}"),
+            p_min=_local(format_p(result.min_achievable_p_value)))
+    return text
+
+
+def uncertainty_statement(result: UncertaintyResult, n: int) -> str:
+    """The location-uncertainty sentence in the reader's language (English: the result's
+    own ``statement``); ``n`` is the number of counted sightings."""
+    if language() == "en":
+        return result.statement
+    low, high = result.observed_within_min, result.observed_within_max
+    if low == high:
+        count = ngettext("{k} of {n} sighting lies", "{k} of {n} sightings lie", n).format(
+            k=low, n=n)
+    else:
+        count = ngettext("between {low} and {high} of {n} sighting lie",
+                         "between {low} and {high} of {n} sightings lie", n).format(
+            low=low, high=high, n=n)
+    return _("Moving every location at random within its stated precision ({repeats} times), "
+             "{count} within {radius} km of a facility, and p ranges from {p_low} to "
+             "{p_high}.").format(
+        repeats=result.repeats, count=count, radius=_local(f"{result.radius_km:g}"),
+        p_low=_local(format_p(result.p_value_min)), p_high=_local(format_p(result.p_value_max)))

@@ -307,62 +307,16 @@ def map_description(frames, state, proximity) -> str:
     return text
 
 
-# --------------------------------------------------------------------------- statements
-def _local(text: str) -> str:
-    """Numbers written the English way ("9,999", "0.044", "2.4%") in the reader's format."""
-    return numbers(text)
-
 
 def test_statement(result) -> str:
-    """The one-radius test's sentence in the reader's language. English is the result's own
-    ``statement`` (what the command line prints); other languages rebuild it from the
-    result's numbers (results are shared by sessions, so the stored sentence stays English).
-    """
-    from ui.i18n import current_language
+    """The one-radius sentence in the reader's language (:func:`analysis.report.statement`)."""
+    from analysis.report import statement
 
-    if current_language() == "en":
-        return result.statement
-    from analysis.nulls import get_null_model
-    from analysis.wording import p_equals
-
-    n, k = result.n_sightings, result.observed_within
-    at_least = sum(result.null_within_distribution[k:])
-    count = ngettext("{k} of {n} sighting lies", "{k} of {n} sightings lie", n).format(
-        k=k, n=n)
-    text = _("{count} within {radius} km of a facility. In {simulations} simulations where "
-             "{model}, {at_least} ({share}) had at least as many, so {p}.").format(
-        count=count, radius=_local(f"{result.radius_km:g}"),
-        simulations=number(result.simulations),
-        model=_(get_null_model(result.null).in_a_sentence), at_least=number(at_least),
-        share=_local(f"{at_least / result.simulations:.1%}"), p=_local(p_equals(result.p_value)))
-    if not result.can_reach_0_05:
-        text += " " + ngettext(
-            "With {n} sighting and this chance model no outcome could give p < 0.05: even if "
-            "every sighting were within {radius} km, p would be about {p_min}.",
-            "With {n} sightings and this chance model no outcome could give p < 0.05: even if "
-            "every sighting were within {radius} km, p would be about {p_min}.", n).format(
-            n=number(n), radius=_local(f"{result.radius_km:g}"),
-            p_min=_local(format_p(result.min_achievable_p_value)))
-    return text
+    return statement(result)
 
 
 def uncertainty_statement(result, n: int) -> str:
-    """The location-uncertainty sentence in the reader's language (English: the result's
-    own ``statement``); ``n`` is the number of counted sightings."""
-    from ui.i18n import current_language
+    """The location-uncertainty sentence in the reader's language."""
+    from analysis.report import uncertainty_statement as sentence
 
-    if current_language() == "en":
-        return result.statement
-    low, high = result.observed_within_min, result.observed_within_max
-    if low == high:
-        count = ngettext("{k} of {n} sighting lies", "{k} of {n} sightings lie", n).format(
-            k=low, n=n)
-    else:
-        count = ngettext("between {low} and {high} of {n} sighting lie",
-                         "between {low} and {high} of {n} sightings lie", n).format(
-            low=low, high=high, n=n)
-    return _("Moving every location at random within its stated precision ({repeats} times), "
-             "{count} within {radius} km of a facility, and p ranges from {p_low} to "
-             "{p_high}.").format(
-        repeats=result.repeats, count=count, radius=_local(f"{result.radius_km:g}"),
-        p_low=_local(format_p(result.p_value_min)), p_high=_local(format_p(result.p_value_max)))
+    return sentence(result, n)

@@ -132,19 +132,9 @@ def test_the_map_page_and_its_map_leave_no_english(page, app_url, artifacts, lan
     app.screenshot(artifacts / f"i18n-map-{language}.png")
 
 
-def _left_in_english() -> tuple[str, ...]:
-    from analysis.nulls import NULL_MODELS
-    from analysis.wording import P_MEANING
-
-    return (P_MEANING, *(model.plain_words for model in NULL_MODELS.values()),
-            "2 of 3 sightings lie within")
-
-
-#: Still English on the Analysis page, shown by code outside this issue's files: the page
-#: prints ``P_MEANING`` and the null model's ``plain_words`` without ``_()`` (both are in
-#: the catalogue, translated on the Map page), and the single-radius and uncertainty
-#: statements are written in English by ``analysis/stats.py``.
-ANALYSIS_PAGE_ENGLISH = _left_in_english()
+#: Still English on the Analysis page: nothing (the null models' words, what p means and
+#: the one-radius and uncertainty sentences are translated there and in the methodology box).
+ANALYSIS_PAGE_ENGLISH: tuple[str, ...] = ()
 
 
 @pytest.mark.parametrize(("language", "expected"), [
