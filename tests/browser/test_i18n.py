@@ -61,10 +61,17 @@ def _open(app: App, path: str) -> str:
     ("sources?lang=ru", ("pages/sources_page.py",),
      ["Источники и метод", "Насколько надёжно каждое сообщение?", "Утверждения без места",
       "Карта и тест"]),
+    ("sources?lang=es", ("pages/sources_page.py",),
+     ["Fuentes y método", "¿Qué tan segura es cada información?", "Afirmaciones sin lugar",
+      "Mapa y prueba"]),
     ("data?lang=es", ("pages/data_page.py", "ui/upload.py", "ui/workspace.py",
                       "layers/registry.py"),
      ["Fuentes y método", "Capas en uso", "Añada sus propios avistamientos o instalaciones",
       "Mapa y prueba"]),
+    ("data?lang=ru", ("pages/data_page.py", "ui/upload.py", "ui/workspace.py",
+                      "layers/registry.py"),
+     ["Источники и метод", "Используемые слои", "Добавьте свои наблюдения или объекты",
+      "Карта и тест"]),
 ])
 def test_no_english_interface_string_is_left(page, app_url, artifacts, path, modules,
                                              expected):
