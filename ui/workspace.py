@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import UTC, date, datetime
 
 import streamlit as st
@@ -22,7 +23,10 @@ from ui.i18n import _, ngettext
 
 PARAM = "workspace"
 STATE = "_workspace"          # {"id", "token", "can_edit", "version", "name", "saved"}
-NOTICE = "_workspace_notice"  # (kind, text) shown once at the top of the next run
+NOTICE = "_workspace_notice"  # (kind, text) shown at the top of the next runs
+NOTICE_SHOWN = "_workspace_notice_shown"  # (notice, when it was first shown)
+#: How long a workspace notice stays at the top of the page (through quick reruns).
+NOTICE_SECONDS = 8.0
 CONFLICT = "_workspace_conflict"
 PENDING = "_workspace_pending"
 #: The frame's container for :func:`status`, under the page links.
@@ -282,9 +286,19 @@ def _save(opened: dict, snapshot: Snapshot, digest: str, note: str) -> bool:
 def status() -> None:
     """Say plainly what this view is built on and whether it is saved; offer the way out of
     a conflict. Shown at the top of every page (not in screenshot mode)."""
-    notice = st.session_state.pop(NOTICE, None)
+    notice = st.session_state.get(NOTICE)
     if notice:
-        (st.error if notice[0] == "error" else st.info)(notice[1])
+        # Shown for a few seconds, not one run only: the map's first report or a URL
+        # change reruns the page at once, and a notice shown once vanished unread.
+        now = time.monotonic()
+        first = st.session_state.get(NOTICE_SHOWN)
+        if not first or first[0] != notice:
+            st.session_state[NOTICE_SHOWN] = first = (notice, now)
+        if now - first[1] <= NOTICE_SECONDS:
+            (st.error if notice[0] == "error" else st.info)(notice[1])
+        else:
+            st.session_state.pop(NOTICE, None)
+            st.session_state.pop(NOTICE_SHOWN, None)
     opened = st.session_state.get(STATE)
     uploads = st.session_state.get("uploads") or {}
     if st.session_state.get(CONFLICT) and opened:

@@ -88,11 +88,12 @@ def test_two_editors_the_second_save_of_a_stale_version_is_refused(browser, app_
         # the shared one still holds the other editor's save. (Reload is covered by
         # tests/test_workspaces_app.py::test_after_a_refused_save_reload_takes_the_saved_version.)
         shared_token = links["edit"].split("=", 1)[1]
+        first.wait()
         first.page.get_by_role("button", name="Save mine as a copy").click()
-        first.page.get_by_text(re.compile(r"Saved as workspace “Shared \(copy\)”")).wait_for()
         first.page.wait_for_function(
             "t => { const w = new URLSearchParams(location.search).get('workspace');"
             " return w && w !== t; }", arg=shared_token)
+        first.page.get_by_text(re.compile(r"Saved as workspace “Shared \(copy\)”")).wait_for()
         first.wait()
         assert "within 1 km" in result_line(first)
         second.page.reload()
