@@ -521,11 +521,6 @@ def robustness_csv(panel: RobustnessResult) -> str:
 
 
 # --------------------------------------------------------------------------- statements
-def _local(text: str) -> str:
-    """Numbers written the English way ("0.044", "2.4%") in the reader's format."""
-    return numbers(text)
-
-
 def _count(value: int) -> str:
     """A whole number with the reader's thousands separator."""
     return numbers(f"{value:,}")
@@ -544,18 +539,18 @@ def statement(result: TestResult) -> str:
         k=k, n=n)
     text = _("{count} within {radius} km of a facility. In {simulations} simulations where "
              "{model}, {at_least} ({share}) had at least as many, so {p}.").format(
-        count=count, radius=_local(f"{result.radius_km:g}"),
+        count=count, radius=numbers(f"{result.radius_km:g}"),
         simulations=_count(result.simulations),
         model=_(get_null_model(result.null).in_a_sentence), at_least=_count(at_least),
-        share=_local(f"{at_least / result.simulations:.1%}"), p=_local(p_equals(result.p_value)))
+        share=numbers(f"{at_least / result.simulations:.1%}"), p=numbers(p_equals(result.p_value)))
     if not result.can_reach_0_05:
         text += " " + ngettext(
             "With {n} sighting and this chance model no outcome could give p < 0.05: even if "
             "every sighting were within {radius} km, p would be about {p_min}.",
             "With {n} sightings and this chance model no outcome could give p < 0.05: even if "
             "every sighting were within {radius} km, p would be about {p_min}.", n).format(
-            n=_count(n), radius=_local(f"{result.radius_km:g}"),
-            p_min=_local(format_p(result.min_achievable_p_value)))
+            n=_count(n), radius=numbers(f"{result.radius_km:g}"),
+            p_min=numbers(format_p(result.min_achievable_p_value)))
     return text
 
 
@@ -575,5 +570,5 @@ def uncertainty_statement(result: UncertaintyResult, n: int) -> str:
     return _("Moving every location at random within its stated precision ({repeats} times), "
              "{count} within {radius} km of a facility, and p ranges from {p_low} to "
              "{p_high}.").format(
-        repeats=result.repeats, count=count, radius=_local(f"{result.radius_km:g}"),
-        p_low=_local(format_p(result.p_value_min)), p_high=_local(format_p(result.p_value_max)))
+        repeats=result.repeats, count=count, radius=numbers(f"{result.radius_km:g}"),
+        p_low=numbers(format_p(result.p_value_min)), p_high=numbers(format_p(result.p_value_max)))

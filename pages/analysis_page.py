@@ -15,6 +15,8 @@ from analysis.report import (
     proximity_csv,
     robustness_csv,
     robustness_sentence,
+    statement,
+    uncertainty_statement,
 )
 from analysis.wording import P_MEANING, format_p, p_equals
 from layers.dates import precision_summary
@@ -26,8 +28,6 @@ from ui.present import (
     names_of,
     scenario_frame,
     table_for_display,
-    test_statement,
-    uncertainty_statement,
 )
 from ui.settings import INT_RANGES, SETTINGS
 from ui.state import current, words
@@ -173,7 +173,7 @@ st.caption(_("Radii below {km} km are not tested:").format(km=number(low_km)) + 
                seed=run["seed"], n=number(result.simulations)))
 
 st.subheader(_("One radius: {km} km").format(km=radius))
-st.markdown(test_statement(result))
+st.markdown(statement(result))
 if not result.can_reach_0_05:
     st.warning(_("With {sightings} and this null model, no outcome could reach p < 0.05 at "
                  "this radius. A large p here says the test cannot tell, not that the "

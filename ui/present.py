@@ -307,16 +307,3 @@ def map_description(frames, state, proximity) -> str:
     return text
 
 
-
-def test_statement(result) -> str:
-    """The one-radius sentence in the reader's language (:func:`analysis.report.statement`)."""
-    from analysis.report import statement
-
-    return statement(result)
-
-
-def uncertainty_statement(result, n: int) -> str:
-    """The location-uncertainty sentence in the reader's language."""
-    from analysis.report import uncertainty_statement as sentence
-
-    return sentence(result, n)
