@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from mapview import assets  # noqa: E402
-from ui.serve import free_port, healthy  # noqa: E402
+from ui.serve import free_port, healthy, stop  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -154,12 +154,7 @@ def server(app: Path):
             time.sleep(0.02)
         yield url, started
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def open_map(browser, url: str, on_page=None):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -29,6 +30,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stop(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop a server started by a test or a benchmark: SIGTERM, then SIGKILL after
+    ``timeout`` seconds; returns once it has exited."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def healthy(url: str, timeout: float = 2) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.serve import free_port, healthy
+from ui.serve import free_port, healthy, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -95,12 +95,7 @@ def app_url(chromium_path, tmp_path_factory):
             time.sleep(0.2)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ import pytest
 
 from tests.browser.conftest import ROOT, SERVER_START_TIMEOUT_S, App
 from tests.browser.test_workspaces import CSV
-from ui.serve import free_port, healthy
+from ui.serve import free_port, healthy, stop
 
 pytestmark = pytest.mark.browser
 
@@ -60,13 +60,8 @@ class Server:
         self.process.wait(timeout=30)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop(self.process)
 
 
 @pytest.fixture
