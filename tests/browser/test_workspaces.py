@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import APP_TIMEOUT_MS, STATE_RECORDER, App
 
@@ -88,11 +89,19 @@ def test_two_editors_the_second_save_of_a_stale_version_is_refused(browser, app_
         # the shared one still holds the other editor's save. (Reload is covered by
         # tests/test_workspaces_app.py::test_after_a_refused_save_reload_takes_the_saved_version.)
         shared_token = links["edit"].split("=", 1)[1]
-        first.wait()
-        first.page.get_by_role("button", name="Save mine as a copy").click()
-        first.page.wait_for_function(
-            "t => { const w = new URLSearchParams(location.search).get('workspace');"
-            " return w && w !== t; }", arg=shared_token)
+        copied = ("t => { const w = new URLSearchParams(location.search).get('workspace');"
+                  " return w && w !== t; }")
+        for attempt in range(3):  # a click landing while a rerun redraws the button is lost
+            first.wait()
+            if first.page.evaluate(f"({copied})", shared_token):
+                break  # the last click did take, only late
+            first.page.get_by_role("button", name="Save mine as a copy").click()
+            try:
+                first.page.wait_for_function(copied, arg=shared_token, timeout=20_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
         first.page.get_by_text(re.compile(r"Saved as workspace “Shared \(copy\)”")).wait_for()
         first.wait()
         assert "within 1 km" in result_line(first)
