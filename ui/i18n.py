@@ -121,7 +121,16 @@ BROWSER_KEY = "_fp_browser_language"
 
 def current_language() -> str:
     """The language of this run: the language menu's choice, else ``?lang=``, else the
-    browser's; English outside a Streamlit run."""
+    browser's; English outside a Streamlit run. Inside ``layers.language.speaking(code)``
+    (a download's callback, which names the page's language): that language.
+
+    >>> with language_hook.speaking("ru"):
+    ...     current_language()
+    'ru'
+    """
+    asked = language_hook.spoken()
+    if asked in LANGUAGES:
+        return asked
     st = _running()
     if st is None:
         return DEFAULT_LANGUAGE
@@ -213,6 +222,7 @@ def _run_catalogue() -> tuple[str, gettext.NullTranslations]:
     return language, translations(language)
 
 
-# The sentences of layers, analysis, mapview and figures (which never import streamlit)
-# are translated through layers.language, answered per run by this module.
-language_hook.install(_run_catalogue)
+# The sentences of layers, analysis, mapview, figures and exports (which never import
+# streamlit) are translated through layers.language, answered per run by this module, or
+# in the language a ``speaking(code)`` block names (a download built outside the run).
+language_hook.install(_run_catalogue, translations)
