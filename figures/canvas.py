@@ -56,6 +56,9 @@ class Canvas:
     def height_in(self, artist) -> float:
         return artist.get_window_extent(self.renderer).height / self.figure.dpi
 
+    def width_in(self, artist) -> float:
+        return artist.get_window_extent(self.renderer).width / self.figure.dpi
+
     def box_of(self, artist) -> Box:
         box = artist.get_window_extent(self.renderer)
         return (box.x0, box.y0, box.x1, box.y1)

@@ -1,7 +1,9 @@
 """The credit line: sources, map data and licences, method and result.
 
 Written for readers: no layer ids, file names or hashes. The data version (a fingerprint
-of the story layers) goes into the file's metadata instead (:func:`data_version`).
+of the story layers) goes into the file's metadata instead (:func:`data_version`). The
+texts are in the current language (:mod:`layers.language`); names of sources stay as
+they are written.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ import hashlib
 import json
 
 from analysis.wording import p_equals
+from layers.language import N_, _, numbers
 
 from .text import literal
 
-MAP_DATA = ("Map data: Natural Earth (public domain); GeoNames (CC BY 4.0); "
-            "airportsdata (MIT)")
-RIVERS = "GSHHG rivers, Wessel & Smith (LGPL)"
-LAYERS = "Layers: Footprint (CC BY 4.0)"
+MAP_DATA = N_("Map data: Natural Earth (public domain); GeoNames (CC BY 4.0); "
+              "airportsdata (MIT)")
+RIVERS = N_("GSHHG rivers, Wessel & Smith (LGPL)")
+LAYERS = N_("Layers: Footprint (CC BY 4.0)")
 
 
 def map_data_text(rivers: bool = False) -> str:
@@ -25,7 +28,7 @@ def map_data_text(rivers: bool = False) -> str:
     >>> map_data_text(rivers=True)  # doctest: +ELLIPSIS
     'Map data: Natural Earth (public domain); ...; GSHHG rivers, Wessel & Smith (LGPL). ...'
     """
-    return MAP_DATA + (f"; {RIVERS}" if rivers else "") + f". {LAYERS}"
+    return _(MAP_DATA) + (f"; {_(RIVERS)}" if rivers else "") + f". {_(LAYERS)}"
 
 
 def publishers(*frames) -> list[str]:
@@ -63,20 +66,28 @@ def method_text(radius_km: float, buffer_around: str, test_result, n_facilities:
     >>> method_text(50, "sightings", None, 0)
     'Method: circles of 50 km (geodesic) around sightings. No test: nothing to compare.'
     """
-    rings = (f"circles of {radius_km:g} km (geodesic) around {buffer_around}"
-             if buffer_around in ("sightings", "facilities") and radius_km > 0
-             else "no circles drawn")
-    text = f"Method: {rings}."
+    if buffer_around in ("sightings", "facilities") and radius_km > 0:
+        rings = (_("Method: circles of {km} km (geodesic) around sightings.")
+                 if buffer_around == "sightings"
+                 else _("Method: circles of {km} km (geodesic) around facilities."))
+        text = rings.format(km=numbers(f"{radius_km:g}"))
+    else:
+        text = _("Method: no circles drawn.")
     if test_result is None:
-        return text + " No test: nothing to compare."
+        return text + " " + _("No test: nothing to compare.")
     r = test_result
     if headline:
-        return (f"{text} {headline} {r.simulations:,} simulations, seed {r.seed}; global "
-                f"envelope test by extreme rank length (Myllymäki et al. 2017).")
-    return (f"{text} {r.observed_within} of {r.n_sightings} sightings lie within "
-            f"{r.radius_km:g} km of one of {n_facilities} facilities tested; "
-            f"chance model: {r.null_label.lower()}, {p_equals(r.p_value)} "
-            f"({r.simulations:,} simulations, seed {r.seed}).")
+        return f"{text} {headline} " + _(
+            "{simulations} simulations, seed {seed}; global envelope test by extreme rank "
+            "length (Myllymäki et al. 2017).").format(
+                simulations=numbers(f"{r.simulations:,}"), seed=r.seed)
+    return f"{text} " + _(
+        "{observed} of {n} sightings lie within {km} km of one of {facilities} facilities "
+        "tested; chance model: {model}, {p} ({simulations} simulations, seed {seed}).").format(
+            observed=r.observed_within, n=r.n_sightings, km=numbers(f"{r.radius_km:g}"),
+            facilities=n_facilities, model=_(r.null_label).lower(),
+            p=numbers(p_equals(r.p_value)), simulations=numbers(f"{r.simulations:,}"),
+            seed=r.seed)
 
 
 def data_version(frames: dict) -> str:
@@ -104,5 +115,6 @@ def credit_text(sources: list[str], method: str, map_data: str | None = None) ->
     >>> credit_text(["Meduza"], "Method: x.")  # doctest: +ELLIPSIS
     'Sources: Meduza. Map data: ... Layers: Footprint (CC BY 4.0). Method: x.'
     """
-    sources_text = "; ".join(sources) if sources else "none named"
-    return f"Sources: {sources_text}. {map_data or map_data_text()}. {method}"
+    sources_text = "; ".join(sources) if sources else _("none named")
+    return _("Sources: {sources}.").format(sources=sources_text) + \
+        f" {map_data or map_data_text()}. {method}"

@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from layers.language import _
 from layers.registry import BY_NAME
 from mapview.build import great_circle
 
@@ -57,10 +58,10 @@ far_end_text("over Barbados", False)
     ('to Havana', 'from Moscow', 'via Barbados')
     """
     if not name:
-        return "flight continues" if leaving else "flight from off the map"
-    if name.startswith("over "):
-        return f"via {name.removeprefix('over ')}"
-    return f"{'to' if leaving else 'from'} {name}"
+        return _("flight continues") if leaving else _("flight from off the map")
+    if name.startswith("over "):  # the data's word for an overflight
+        return _("via {place}").format(place=name.removeprefix("over "))
+    return (_("to {place}") if leaving else _("from {place}")).format(place=name)
 
 
 def draw_lines(canvas, frame) -> None:
@@ -89,7 +90,7 @@ def draw_lines(canvas, frame) -> None:
     size = spec.marker_pt * 1.55
     if ends:
         projected = gpd.GeoSeries([p for p, _ in ends], crs="EPSG:4326").to_crs(canvas.crs)
-        for point, (_, name) in zip(projected, ends, strict=True):
+        for point, (_end, name) in zip(projected, ends, strict=True):
             if box.contains(point):
                 canvas.marker(point, "o", size, "none", color, 1.3, zorder=5)
             else:
@@ -140,7 +141,8 @@ def pointer(box, point, name: str) -> EdgeCrossing:
     hit = ray.intersection(box.exterior)
     hit = hit if isinstance(hit, shapely.Point) else list(hit.geoms)[0]
     length = math.hypot(point.x - centre.x, point.y - centre.y) or 1.0
-    text = f"flight to {name}" if name else "flight destination off the map"
+    text = (_("flight to {place}").format(place=name) if name
+            else _("flight destination off the map"))
     return EdgeCrossing(hit.x, hit.y, (point.x - centre.x) / length,
                         (point.y - centre.y) / length, True, text)
 

@@ -6,6 +6,8 @@ import math
 
 from matplotlib import patches
 
+from layers.language import _, numbers
+
 from .geo import nice_length_km, north_angle_deg, projected_length, to_lonlat
 from .style import INK, SANS, halo
 from .text import LITERAL
@@ -29,7 +31,8 @@ def scale_bar(canvas) -> None:
     texts = []
     size = spec.legend_pt * 0.85
     for value, x in ((0, x0), (length_km / 2, x0 + length / 2), (length_km, x0 + length)):
-        label = f"{value:g} km" if value == length_km else f"{value:g}"
+        label = (_("{length} km").format(length=numbers(f"{value:g}"))
+                 if value == length_km else numbers(f"{value:g}"))
         texts.append(axes.text(x, y0 + bar_height * 1.8, label, ha="center", va="bottom",
                                fontsize=size, fontfamily=SANS, color=INK, zorder=20,
                                path_effects=halo(size * 0.3), **LITERAL))
@@ -48,7 +51,8 @@ def north_arrow(canvas) -> None:
         "", xy=(x + dx, y + dy), xytext=(x, y),
         arrowprops={"arrowstyle": "-|>,head_length=0.6,head_width=0.3", "color": INK,
                     "lw": 1.2 * spec.line_pt, "shrinkA": 0, "shrinkB": 0}, zorder=20)
-    text = axes.text(x + dx * 1.12, y + dy * 1.12, "N", ha="center", va="bottom",
+    # TRANSLATORS: the north arrow's letter (one letter: North).
+    text = axes.text(x + dx * 1.12, y + dy * 1.12, _("N"), ha="center", va="bottom",
                      fontsize=spec.legend_pt, fontweight="bold", fontfamily=SANS,
                      color=INK, zorder=20, path_effects=halo(spec.legend_pt * 0.3), **LITERAL)
     canvas.add_obstacle([(x - size * 0.2, y), (x + dx + size * 0.2, y + dy)], [text, arrow])

@@ -7,6 +7,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from layers.language import _
 from layers.registry import PALETTE
 
 from . import basemap
@@ -47,7 +48,7 @@ def draw(canvas, box) -> None:
     frame = gpd.GeoSeries([canvas.frame], crs=canvas.crs)
     frame.plot(ax=axes, facecolor="none", edgecolor=PALETTE["vermillion"],
                linewidth=1.2 * spec.line_pt, zorder=5)
-    axes.text(0.04, 0.05, "Area shown", transform=axes.transAxes, ha="left", va="bottom",
+    axes.text(0.04, 0.05, _("Area shown"), transform=axes.transAxes, ha="left", va="bottom",
               fontsize=spec.legend_pt * 0.8, fontfamily=SANS, color=MUTED, **LITERAL)
     axes.set_xlim(view.xmin, view.xmax)
     axes.set_ylim(view.ymin, view.ymax)

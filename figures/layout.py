@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import shapely
 
+from layers.language import N_, _
+
 from . import basemap, feature_labels, flights, furniture, inset, legend, placenames, story
 from .extent import frame_lonlat, map_extent
 from .style import INK, MUTED, SANS
 from .text import LITERAL, wrap
 
-NOTE_PREFIX = "Not labelled for lack of room: "
+NOTE_PREFIX = N_("Not labelled for lack of room: ")
 
 
 def assemble(canvas, *, note: str | None = None) -> None:
@@ -43,6 +45,12 @@ def assemble(canvas, *, note: str | None = None) -> None:
         ncols = 1 if spec.name == "print" else 2
         drawn = legend.draw(canvas, entries, (margin, bottom), ncols=ncols,
                             anchor="lower left")
+        room = width - 2 * margin - inset_width - 0.15
+        if ncols > 1 and canvas.width_in(drawn) > room:
+            # Longer words (a translation) would run under the locator: one column.
+            drawn.remove()
+            drawn = legend.draw(canvas, entries, (margin, bottom), ncols=1,
+                                anchor="lower left")
         band = max(canvas.height_in(drawn), inset_width * 0.72)
         inset_box = (width - margin - inset_width, bottom, inset_width, band)
         gap = spec.legend_pt * 1.2 / 72
@@ -156,4 +164,4 @@ def note_text(unplaced: list[str]) -> str:
     >>> note_text(["Coro: hotel", "Acarigua: bakery"])
     'Not labelled for lack of room: Coro: hotel; Acarigua: bakery.'
     """
-    return NOTE_PREFIX + "; ".join(unplaced) + "." if unplaced else ""
+    return _(NOTE_PREFIX) + "; ".join(unplaced) + "." if unplaced else ""

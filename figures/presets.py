@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layers.language import N_
+
 
 @dataclass(frozen=True)
 class Preset:
@@ -25,7 +27,7 @@ class Preset:
     """
 
     name: str
-    label: str
+    label: str  # for people: marked for the catalogue, translated where it is shown
     width_px: int
     height_px: int
     dpi: int
@@ -63,19 +65,20 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
-        Preset("16x9", "Web, 16:9 (1600 x 900 px)", 1600, 900, 100, "side", 2.0,
+        Preset("16x9", N_("Web, 16:9 (1600 x 900 px)"), 1600, 900, 100, "side", 2.0,
                title_pt=24, subtitle_pt=14, label_pt=11, legend_pt=11, credits_pt=9,
                marker_pt=9, line_pt=1.0, margin_in=0.3,
                label_width_em=20.0),
-        Preset("1x1", "Social, square (1080 x 1080 px)", 1080, 1080, 100, "below", 2.0,
+        Preset("1x1", N_("Social, square (1080 x 1080 px)"), 1080, 1080, 100, "below", 2.0,
                title_pt=26, subtitle_pt=15, label_pt=13.5, legend_pt=13, credits_pt=10,
                marker_pt=11, line_pt=1.2, margin_in=0.3, focus="story"),
-        Preset("4x5", "Social, portrait 4:5 (1080 x 1350 px)", 1080, 1350, 100, "below", 2.0,
+        Preset("4x5", N_("Social, portrait 4:5 (1080 x 1350 px)"), 1080, 1350, 100, "below",
+               2.0,
                title_pt=26, subtitle_pt=15, label_pt=13.5, legend_pt=13, credits_pt=10,
                marker_pt=11, line_pt=1.2, margin_in=0.3),
         # One newspaper column: 1040 px at 300 dpi = 88 mm wide, 118.5 mm tall.
-        Preset("print", "Print, one column (88 mm wide, 300 dpi)", 1040, 1400, 300, "below",
-               1.0, title_pt=10, subtitle_pt=7, label_pt=6, legend_pt=6, credits_pt=5.5,
+        Preset("print", N_("Print, one column (88 mm wide, 300 dpi)"), 1040, 1400, 300,
+               "below", 1.0, title_pt=10, subtitle_pt=7, label_pt=6, legend_pt=6, credits_pt=5.5,
                marker_pt=4.5, line_pt=0.5, margin_in=0.08, focus="story",
                label_width_em=10.0),
     )
@@ -83,8 +86,9 @@ PRESETS: dict[str, Preset] = {
 """Every preset by name: ``16x9``, ``1x1``, ``4x5``, ``print``."""
 
 FORMATS = ("png", "svg", "pdf")
-DEFAULT_TITLE = "Where Russian specialists were seen in Venezuela"
-"""The default title; :func:`figures.scene.default_title` adds the years of what is shown."""
+DEFAULT_TITLE = N_("Where Russian specialists were seen in Venezuela")
+"""The default title (translated where it is drawn); :func:`figures.scene.default_title` adds
+the years of what is shown."""
 
 
 def get_preset(name: str) -> Preset:

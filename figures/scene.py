@@ -2,13 +2,15 @@
 the analysed subset, label texts, the extent asked for and the dates of what is shown.
 
 No matplotlib here: the app's export panel reads the label table and the default title
-from this module without loading the drawing code.
+from this module without loading the drawing code. The title and subtitle are written in
+the current language (:mod:`layers.language`); English outside the app.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 
 import geopandas as gpd
 import shapely
@@ -16,6 +18,7 @@ import shapely
 from analysis.io import counted_sightings
 from analysis.proximity import proximity_table
 from layers.dates import feature_span, range_text
+from layers.language import N_, _, language, numbers
 from mapview.build import MapState, analysis_subset, filter_by_date
 
 from .presets import DEFAULT_TITLE
@@ -27,6 +30,17 @@ LABELLED_LAYERS = ("sightings", "facilities")
 DATED_LAYERS = ("sightings", "flights")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
+#: Babel patterns of a month alone, a month and its year, a day (English: :data:`MONTHS`).
+DATE_PATTERNS = {"es": ("LLLL", "LLLL 'de' y", "d 'de' MMMM 'de' y"),
+                 "ru": ("LLLL", "LLLL y\xa0'г.'", "d MMMM y\xa0'г.'")}
+#: The subtitle's last sentence, by the dated layers shown.
+DATED_SENTENCES = {("sightings",): N_("Sightings dated {dates}."),
+                   ("flights",): N_("Flights dated {dates}."),
+                   ("sightings", "flights"): N_("Sightings and flights dated {dates}."),
+                   (): N_("Features dated {dates}.")}
+#: The subtitle's circles, by what they are drawn around.
+CIRCLES = {"sightings": N_("Circles: {km} km around each sighting."),
+           "facilities": N_("Circles: {km} km around each facility.")}
 
 
 @dataclass(frozen=True)
@@ -220,10 +234,31 @@ def date_words(value: str) -> str:
     parts = value.split("-")
     if len(parts) == 1:
         return parts[0]
+    patterns = DATE_PATTERNS.get(language())
+    if patterns is not None:
+        from babel.dates import format_date
+
+        day = date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) > 2 else 1)
+        return format_date(day, patterns[len(parts) - 1], locale=language())
     month = MONTHS[int(parts[1]) - 1]
     if len(parts) == 2:
         return f"{month} {parts[0]}"
     return f"{int(parts[2])} {month} {parts[0]}"
+
+
+def month_words(value: str) -> str:
+    """The month of a partial ISO date, alone.
+
+    >>> month_words("2019-05")
+    'May'
+    """
+    patterns = DATE_PATTERNS.get(language())
+    if patterns is None:
+        return MONTHS[int(value.split("-")[1]) - 1]
+    from babel.dates import format_date
+
+    return format_date(date(int(value[:4]), int(value[5:7]), 1), patterns[0],
+                       locale=language())
 
 
 def range_words(first: str, last: str) -> str:
@@ -234,7 +269,7 @@ def range_words(first: str, last: str) -> str:
     """
     if first == last:
         return date_words(first)
-    return f"{date_words(first)} to {date_words(last)}"
+    return _("{first} to {last}").format(first=date_words(first), last=date_words(last))
 
 
 def years_text(first: str, last: str) -> str:
@@ -258,7 +293,7 @@ def default_title(dates: tuple[str, str] | None) -> str:
     >>> default_title(("2018-12", "2019"))
     'Where Russian specialists were seen in Venezuela, 2018–19'
     """
-    return DEFAULT_TITLE + (f", {years_text(*dates)}" if dates else "")
+    return _(DEFAULT_TITLE) + (f", {years_text(*dates)}" if dates else "")
 
 
 def default_subtitle(state: MapState, dates: tuple[str, str] | None,
@@ -276,22 +311,26 @@ def default_subtitle(state: MapState, dates: tuple[str, str] | None,
     'Reported sightings of Russian specialists and Russian-financed business assets. \
 Circles: 25 km around each sighting. Flights dated January to May 2019.'
     """
-    rings = (f" Circles: {state.radius_km:g} km around each "
-             f"{state.buffer_around.removesuffix('s')}."
+    rings = (" " + _(CIRCLES[state.buffer_around]).format(km=numbers(f"{state.radius_km:g}"))
              if state.buffer_around in ("sightings", "facilities") and state.radius_km > 0
              else "")
-    text = "Reported sightings of Russian specialists and Russian-financed business assets."
+    text = _("Reported sightings of Russian specialists and Russian-financed business "
+             "assets.")
     text += rings
     chosen = range_text(sightings, state.date_start, state.date_end) if date_filtered else ""
     if chosen:
         return f"{text} {chosen}"
     if dates:
-        nouns = " and ".join(dated_layers).capitalize() or "Features"
         words = range_words(*dates)
         first, last = dates
         if len(first) == len(last) >= 7 and first[:4] == last[:4] and first != last:
-            words = f"{date_words(first).rsplit(' ', 1)[0]} to {date_words(last)}"
-        text += f" {nouns} dated {words}."
+            words = _("{first} to {last}").format(first=month_words(first),
+                                                  last=date_words(last))
+        sentence = DATED_SENTENCES.get(tuple(dated_layers))
+        if sentence is None:  # another order of the layers: named as the code calls them
+            text += f" {' and '.join(dated_layers).capitalize()} dated {words}."
+        else:
+            text += " " + _(sentence).format(dates=words)
     return text
 
 
