@@ -27,6 +27,7 @@ import pandas as pd
 import pyogrio
 
 from layers.dates import feature_span
+from layers.language import N_, _, numbers
 
 from .qml import layer_qml
 from .story import Story, plain, records
@@ -40,6 +41,10 @@ STYLES_DDL = f"""CREATE TABLE IF NOT EXISTS {STYLES_TABLE} (
     f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT,
     useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
     update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"""
+#: The buffers table's description, by what they are drawn around.
+BUFFER_DESCRIPTIONS = {"sightings": N_("Geodesic buffers of {km} km (WGS84) around sightings"),
+                       "facilities": N_("Geodesic buffers of {km} km (WGS84) around "
+                                        "facilities")}
 
 
 def geopackage_layers(story: Story) -> dict[str, tuple[gpd.GeoDataFrame, str, str]]:
@@ -84,14 +89,14 @@ def write_geopackage(path: Path, story: Story) -> None:
     with warnings.catch_warnings():
         # GDAL warns about a file not named .gpkg (--format gpkg, or the temporary name)
         warnings.filterwarnings("ignore", "File .* non conformant file extension")
-        for table, (frame, _, _) in layers.items():
+        for table, (frame, *_kinds) in layers.items():
             pyogrio.write_dataframe(frame, path, layer=table, driver="GPKG")
         if proximity is not None:
             pyogrio.write_dataframe(proximity, path, layer="proximity", driver="GPKG")
         if not layers and proximity is None:  # an empty story still gives a valid file
-            pyogrio.write_dataframe(pd.DataFrame({"note": ["no layer is visible"]}), path,
+            pyogrio.write_dataframe(pd.DataFrame({"note": [_("no layer is visible")]}), path,
                                     layer="proximity", driver="GPKG")
-    _write_styles(path, {table: (family, style) for table, (_, family, style)
+    _write_styles(path, {table: (family, style) for table, (_frame, family, style)
                          in layers.items()}, story)
 
 
@@ -124,14 +129,14 @@ def _write_styles(path: Path, styled: dict[str, tuple[str, str]], story: Story) 
                 " f_geometry_column, styleName, styleQML, styleSLD, useAsDefault,"
                 " description, owner, ui) VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', NULL)",
                 (table, geometry_columns.get(table, "geom"), f"Footprint {table}",
-                 layer_qml(style, family), "Colours of the Footprint map"))
+                 layer_qml(style, family), _("Colours of the Footprint map")))
         connection.execute(
             "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier,"
             " description, last_change) VALUES (?, 'attributes', ?, ?,"
             " strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-            (STYLES_TABLE, STYLES_TABLE, "QGIS layer styles"))
+            (STYLES_TABLE, STYLES_TABLE, _("QGIS layer styles")))
         if "buffers" in styled:
             connection.execute(
                 "UPDATE gpkg_contents SET description = ? WHERE table_name = 'buffers'",
-                (f"Geodesic buffers of {story.state.radius_km:g} km (WGS84) around "
-                 f"{story.state.buffer_around}",))
+                (_(BUFFER_DESCRIPTIONS[story.state.buffer_around]).format(
+                    km=numbers(f"{story.state.radius_km:g}")),))

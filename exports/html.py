@@ -23,6 +23,7 @@ from pathlib import Path
 import xstatic.pkg.jquery as xjquery
 import xstatic.pkg.leaflet as xleaflet
 
+from layers.language import _
 from mapview import assets
 from mapview.basemap import live_payload
 from mapview.build import (
@@ -111,8 +112,8 @@ def _frame(page: str, story: Story) -> str:
         head.append(f'<p class="fpe-result">{e(story.headline)}</p>')
         head.append(f'<p class="fpe-caveat">{e(story.caveat)}</p>')
     header = f'<header class="fpe-head">{"".join(head)}</header>'
-    footer = (f'<footer class="fpe-credits">{e(story.credits)} '
-              f'Data version {e(story.data_version)}.</footer>')
+    version = _("Data version {version}.").format(version=story.data_version)
+    footer = f'<footer class="fpe-credits">{e(story.credits)} {e(version)}</footer>'
     page = re.sub(r'(<div class="folium-map" id="[^"]+" ></div>)',
                   lambda found: header + found.group(1) + footer, page, count=1)
     return page.replace(

@@ -39,6 +39,7 @@ from fastkml import geometry as kml_geometry
 from fastkml.enums import DateTimeResolution
 
 from layers.dates import feature_span
+from layers.language import N_, _, numbers
 from layers.registry import BY_NAME, PALETTE
 from mapview.build import BUFFER_COLOR, great_circle, popup_html
 from mapview.safe import escape_text
@@ -51,6 +52,9 @@ ICONS = {"square": "https://maps.google.com/mapfiles/kml/shapes/placemark_square
 FIELDS = ("id", "category", "confidence", "date", "date_start", "date_end",
           "location_precision_km", "location_method", "placement", "placement_facility",
           "registration", "aircraft_type", "operator", "origin", "destination", "sources")
+#: The buffers' folder, by what they are drawn around.
+BUFFER_FOLDERS = {"sightings": N_("Buffers, {km} km around sightings (geodesic)"),
+                  "facilities": N_("Buffers, {km} km around facilities (geodesic)")}
 
 
 def kml_color(color: str, alpha: float = 1.0) -> str:
@@ -69,18 +73,20 @@ def kml_text(story: Story) -> str:
                         styles=_styles(), view=_view(story), features=[])
     for name, frame in story.shown.items():
         layer = BY_NAME[name]
-        folder = Folder(name=layer.legend_label, features=[])
+        folder = Folder(name=_(layer.legend_label), features=[])
         for row in records(frame):
             placemark = _placemark(row, name)
             if placemark is not None:
                 folder.features.append(placemark)
         document.features.append(folder)
     if story.buffers is not None:
-        folder = Folder(name=f"Buffers, {story.state.radius_km:g} km around "
-                             f"{story.state.buffer_around} (geodesic)", features=[])
+        km = numbers(f"{story.state.radius_km:g}")
+        folder = Folder(name=_(BUFFER_FOLDERS[story.state.buffer_around]).format(km=km),
+                        features=[])
         for row in records(story.buffers):
             folder.features.append(Placemark(
-                name=f"{row['radius_km']:g} km around {row['name']}",
+                name=_("{km} km around {name}").format(km=numbers(f"{row['radius_km']:g}"),
+                                                       name=row["name"]),
                 style_url=StyleUrl(url="#buffers"),
                 geometry=pygeoif.shape(row["geometry"])))
         document.features.append(folder)

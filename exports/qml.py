@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from layers.language import _
 from layers.registry import BY_NAME, PALETTE
 from mapview.build import BUFFER_COLOR
 
@@ -58,10 +59,11 @@ def layer_qml(layer: str, family: str) -> str:
         labels = registry.style.get("labels", {})
         for index, (value, color) in enumerate(entries):
             ET.SubElement(categories, "category", value=value, symbol=str(index),
-                          label=labels.get(value, value), render="true")
+                          label=_(labels[value]) if value in labels else value,
+                          render="true")
             symbols.append(_symbol(str(index), family, color, look))
         other = str(len(entries))
-        ET.SubElement(categories, "category", value="", symbol=other, label="Other",
+        ET.SubElement(categories, "category", value="", symbol=other, label=_("Other"),
                       render="true")
         symbols.append(_symbol(other, family, PALETTE["grey"], look))
     else:

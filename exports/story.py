@@ -4,7 +4,8 @@
 a :class:`Story`: the visible layers after the date filter, the geodesic buffers at the
 chosen radius, the proximity table, the result line with its caveat, the title, subtitle
 and credit line. The HTML, GeoPackage and KML writers only format it, so the three files
-say the same thing as the app and the figure.
+say the same thing as the app and the figure. Its texts are in the current language
+(:mod:`layers.language`: English outside the app); the data's values stay as written.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from analysis.settings import default
 from analysis.summary import headline_for
 from analysis.wording import P_MEANING, target_phrase
 from figures import credits, scene
+from layers.language import _
 from mapview.build import MapState
 
 #: Story layers in drawing order (areas under lines under points).
@@ -95,7 +97,7 @@ def prepare_story(frames: dict, state: MapState | None = None, *, null: str = "t
         title=title or scene.default_title(dates),
         subtitle=subtitle if subtitle is not None else scene.default_subtitle(
             state, dates, dated_layers, shown.get("sightings"), data.date_filtered),
-        headline=headline, caveat=f"What p means: {P_MEANING}",
+        headline=headline, caveat=_("What p means: {meaning}").format(meaning=_(P_MEANING)),
         credits=credits.credit_text(credits.publishers(*shown.values()), method,
                                     credits.map_data_text(rivers=True)),
         bounds=data.bounds, data_version=credits.data_version(frames))
