@@ -30,9 +30,14 @@ if str(ROOT) not in sys.path:
 from ui.i18n import DEFAULT_LANGUAGE, DOMAIN, LANGUAGES, LOCALE_DIR, catalogue_path  # noqa: E402
 
 #: The modules whose strings a reader sees: the pages and the frame, and the sentences of
-#: the packages that never import streamlit (translated through layers.language).
+#: the packages that never import streamlit (translated through layers.language): the
+#: analysis, the map, the publication figure and the exported files.
 SOURCES = ("app.py", "pages/*.py", "ui/*.py", "mapview/build.py", "analysis/wording.py",
-           "analysis/summary.py", "analysis/report.py", "layers/dates.py")
+           "analysis/summary.py", "analysis/report.py", "layers/dates.py",
+           "figures/credits.py", "figures/flights.py", "figures/furniture.py",
+           "figures/inset.py", "figures/layout.py", "figures/legend.py",
+           "figures/presets.py", "figures/scene.py", "exports/geopackage.py",
+           "exports/html.py", "exports/kml.py", "exports/qml.py", "exports/story.py")
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 HEADER = ("# %s of Footprint, extracted by scripts/build_locale.py.\n"
           "# Edit the translations in locale/<lang>/LC_MESSAGES/footprint.po; keep every\n"

@@ -1,5 +1,9 @@
 """The export panel: publication figures of the current view, with editable title, subtitle
-and labels, a low-resolution preview, and downloads rendered only when clicked."""
+and labels, a low-resolution preview, and downloads rendered only when clicked.
+
+The files are built in the language the page is read in: it is taken while the page runs
+(:func:`ui.i18n.current_language`) and each download's builder writes inside
+``layers.language.speaking(language)``, since Streamlit may call it outside the run."""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from figures import FORMATS, PRESETS
+from layers.language import speaking
 from ui.exports import FigureOptions, figure_file, map_view_bounds
-from ui.i18n import N_, _, number
+from ui.i18n import N_, _, current_language, number
 from ui.workspace import workspace_label
 
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -54,8 +59,9 @@ def export_panel(frames, choices, result, headline=None, bounds=None) -> None:
         chosen_bounds, problem = _extent_bounds(extent, view)
         labels = _label_editor(label_table(frames, choices.map_state))
         left, right = st.columns(2)
+        sizes = {name: _(spec.label) for name, spec in PRESETS.items()}
         preset = left.selectbox(_("Size"), list(PRESETS), key="export_preset",
-                                format_func=lambda name: PRESETS[name].label)
+                                format_func=sizes.get)
         fmt = right.radio(_("Format"), FORMATS, horizontal=True, key="export_format")
         if problem:
             st.error(problem)
@@ -63,25 +69,28 @@ def export_panel(frames, choices, result, headline=None, bounds=None) -> None:
         options = FigureOptions(preset=preset, title=title or None,
                                 subtitle=subtitle or None, bounds=chosen_bounds,
                                 labels=labels)
+        language = current_language()
+        workspace = workspace_label()
 
         def render(fmt=fmt, scale=None) -> bytes:
-            return figure_file(frames, choices, result, options, fmt=fmt, scale=scale,
-                               headline=headline() if callable(headline) else headline,
-                               workspace=workspace_label())
+            with speaking(language):
+                return figure_file(frames, choices, result, options, fmt=fmt, scale=scale,
+                                   headline=headline() if callable(headline) else headline,
+                                   workspace=workspace)
 
-        _preview(options, lambda: render("png", options.preview_scale))
+        _preview(options, lambda: render("png", options.preview_scale), sizes)
         st.download_button(_("Download {format} ({preset})").format(format=fmt.upper(),
                                                                      preset=preset),
                            data=render,
                            file_name=f"footprint-{preset}-{choices.radius_km:g}km.{fmt}",
                            mime=MIME[fmt], key="export_download", type="primary",
                            on_click="ignore")  # a click does not rerun: its file stays
-        _story_downloads(frames, choices, result, options)
+        _story_downloads(frames, choices, result, options, language)
         st.caption(_("The figure shows the layers, dates and radius chosen in the sidebar, a "
                      "legend, a scale bar, a locator and the credits with the method and "
                      "the result as on this page: the global test over radii and the spread. "
                      "It is drawn when you click, from data on this machine; the data version "
-                     "is in the file's metadata. The figure's own texts are in English."))
+                     "is in the file's metadata."))
         params = {k: st.query_params.get_all(k) for k in st.query_params}
         params["screenshot"] = ["1"]
         query = urlencode([(k, v) for k, values in params.items() for v in values])
@@ -95,10 +104,15 @@ STORY_FILES = {"html": N_("Interactive map (HTML)"), "gpkg": N_("GeoPackage (QGI
                "kml": N_("KML (Google Earth)")}
 
 
-def _story_downloads(frames, choices, result, options) -> None:
+def _story_downloads(frames, choices, result, options, language: str) -> None:
     """A row of downloads: the embed, the GeoPackage and the KML, made when clicked, with
-    the same choices, extent, title and test (simulations, seed) as the figure."""
+    the same choices, extent, title and test (simulations, seed) as the figure, in the
+    page's ``language``."""
     import exports
+
+    def build(fmt: str) -> bytes:
+        with speaking(language):
+            return exports.to_bytes(fmt, frames, choices.map_state, **run)
 
     run = {"null": choices.null, "title": options.title, "subtitle": options.subtitle,
            "bounds": options.bounds}
@@ -107,7 +121,7 @@ def _story_downloads(frames, choices, result, options) -> None:
     for column, (fmt, label) in zip(st.columns(len(STORY_FILES)), STORY_FILES.items(),
                                     strict=True):
         column.download_button(
-            _(label), data=lambda fmt=fmt: exports.to_bytes(fmt, frames, choices.map_state, **run),
+            _(label), data=lambda fmt=fmt: build(fmt),
             file_name=f"footprint-{choices.radius_km:g}km.{fmt}",
             mime=exports.MEDIA_TYPES[fmt], key=f"export_download_{fmt}", on_click="ignore")
 
@@ -158,7 +172,7 @@ def _label_editor(rows) -> dict:
     return labels
 
 
-def _preview(options, render_png) -> None:
+def _preview(options, render_png, sizes) -> None:
     """A low-resolution PNG of the figure, drawn when asked and kept while the options stay
     the same."""
     stored = st.session_state.get(PREVIEW_KEY)
@@ -172,6 +186,6 @@ def _preview(options, render_png) -> None:
     if stored is not None:
         if stored[0] == options:
             st.image(stored[1], caption=_("Preview ({size}, low resolution)").format(
-                size=PRESETS[options.preset].label), width="stretch")
+                size=sizes[options.preset]), width="stretch")
         else:
             st.caption(_("The options changed since the last preview: preview again."))
