@@ -330,7 +330,9 @@ Circles: 25 km around each sighting. Flights dated January to May 2019.'
         if sentence is None:  # another order of the layers: named as the code calls them
             text += f" {' and '.join(dated_layers).capitalize()} dated {words}."
         else:
-            text += " " + _(sentence).format(dates=words)
+            sentence = _(sentence).format(dates=words)
+            # a date ending in an abbreviation ("2019 г.") ends the sentence too
+            text += " " + (sentence[:-1] if sentence.endswith("..") else sentence)
     return text
 
 
