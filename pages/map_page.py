@@ -5,7 +5,6 @@ from streamlit_folium import st_folium
 
 from analysis.report import markdown_text
 from analysis.wording import P_MEANING
-from layers.language import english
 from mapview.build import Overlay, base_map, dynamic_groups, layer_control
 from ui import compute
 from ui.data import working_frames
@@ -66,9 +65,9 @@ else:
 
 
 def figure_headline() -> str | None:
-    """The figure's credit line: in English, as the figure's other texts are."""
-    with english():
-        return compute.headline_text(state, **run, short=True)
+    """The figure's credit line, in the page's language (the export panel builds the figure
+    inside ``speaking(language)``, as its other texts are)."""
+    return compute.headline_text(state, **run, short=True)
 
 
 def on_map_change():
