@@ -56,6 +56,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 LEVELS = (1, 5, 10, 20)
+SERVER_LEVELS = (1, 5, 10, 20, 40)
 MOVE_S = 30.0         # how long each session moves the slider, after its first map
 MOVE_EVERY_S = 3.0    # a move every this many seconds (from one move's start to the next)
 TIMEOUT_S = 90.0      # a first map or a table update later than this is an error
@@ -268,6 +269,122 @@ def _round(value):
     return None if value is None else round(value, 3)
 
 
+# --------------------------------------------------------------------------- the server alone
+SLIDER_KEY = "radius_km"     # the radius slider's key (its widget id ends with it)
+RADII = (300.0, 1.0)         # the values a protocol session moves the slider to, in turn
+
+
+class Protocol:
+    """One Streamlit session spoken to over its own websocket, as the browser would, but
+    without a browser: it sends the script's rerun requests (the slider's new value in the
+    widget states, as the frontend sends them) and reads the server's messages. What it
+    measures is the server's part of a slider move: from the request to the new proximity
+    table's message, and to the run's end."""
+
+    def __init__(self, url: str):
+        self.url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.ws, self.slider_id, self.table = None, None, None
+
+    async def __aenter__(self):
+        import websockets
+
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"],
+                                           max_size=None, open_timeout=TIMEOUT_S)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    async def run(self, radius: float | None = None) -> tuple[float, float]:
+        """Rerun the page (with the slider at ``radius``): seconds to the table's message
+        and to the run's end. Raises TimeoutError after :data:`TIMEOUT_S`."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        request = BackMsg()
+        request.rerun_script.query_string = ""
+        request.rerun_script.page_script_hash = ""
+        if radius is not None:
+            widget = request.rerun_script.widget_states.widgets.add()
+            widget.id = self.slider_id
+            widget.double_array_value.data.append(radius)
+        started = time.perf_counter()
+        await self.ws.send(request.SerializeToString())
+        to_table = None
+        deadline = time.monotonic() + TIMEOUT_S
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await asyncio.wait_for(
+                self.ws.recv(), max(0.1, deadline - time.monotonic())))
+            kind = message.WhichOneof("type")
+            if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+                element = message.delta.new_element
+                which = element.WhichOneof("type")
+                if which == "slider" and element.slider.id.endswith(f"-{SLIDER_KEY}"):
+                    self.slider_id = element.slider.id
+                elif which == "table" and to_table is None:
+                    to_table = time.perf_counter() - started
+                    table = element.table.SerializeToString()
+                    if radius is not None and table == self.table:
+                        raise RuntimeError("the table did not change with the radius")
+                    self.table = table
+            elif kind == "script_finished":
+                if to_table is None:
+                    raise RuntimeError("the run ended without a proximity table")
+                return to_table, time.perf_counter() - started
+
+
+async def protocol_session(url: str, index: int, record: dict) -> None:
+    try:
+        async with Protocol(url) as client:
+            record["first_run"].append((await client.run())[1])
+            if client.slider_id is None:
+                raise RuntimeError("no radius slider in the first run")
+            until = time.monotonic() + MOVE_S
+            moves = 0
+            # index-dependent offsets spread the sessions' moves over the interval
+            await asyncio.sleep((index % 10) * MOVE_EVERY_S / 10)
+            while time.monotonic() < until:
+                began = time.monotonic()
+                to_table, to_end = await client.run(RADII[moves % 2])
+                record["slider"].append(to_table)
+                record["run"].append(to_end)
+                moves += 1
+                await asyncio.sleep(max(0.05, MOVE_EVERY_S - (time.monotonic() - began)))
+    except Exception as error:  # noqa: BLE001 - a benchmark counts failures, never stops
+        record["errors"].append(f"protocol session {index}: {type(error).__name__}: "
+                                f"{str(error).splitlines()[0][:160] if str(error) else ''}")
+
+
+async def protocol_level(server: Server, sessions: int) -> dict:
+    """:func:`level` without browsers: the server's own figures for ``sessions``."""
+    before = server.rss_mb
+    record = {"first_run": [], "slider": [], "run": [], "errors": []}
+    cpu_before, started = server.cpu_s, time.monotonic()
+    client_cpu_before = time.process_time()
+    with Peak(server) as peak:
+        await asyncio.gather(*(protocol_session(server.url, i, record)
+                               for i in range(sessions)))
+    wall = time.monotonic() - started
+    server_cpu = server.cpu_s - cpu_before
+    after = await settled_rss(server)
+    first, slider, runs = record["first_run"], record["slider"], record["run"]
+    return {
+        "case": "load_server_only", "sessions": sessions,
+        "first_run_s": {"median": _round(statistics.median(first) if first else None),
+                        "max": _round(max(first) if first else None)},
+        "slider_to_table_s": {"median": _round(statistics.median(slider) if slider else None),
+                              "p95": _round(_percentile(slider, 0.95)),
+                              "moves": len(slider)},
+        "slider_to_run_end_s": {"median": _round(statistics.median(runs) if runs else None),
+                                "p95": _round(_percentile(runs, 0.95))},
+        "errors": len(record["errors"]), "error_samples": record["errors"][:3],
+        "server_cpu_share": round(server_cpu / wall, 2),
+        "client_cpu_share": round((time.process_time() - client_cpu_before) / wall, 2),
+        "rss_mb": {"before": before, "peak": peak.value, "after": after},
+    }
+
+
 # --------------------------------------------------------------------------- uploads
 def _good_geojson(i: int) -> bytes:
     """Three sightings of their own (names and places differ from file to file, so no id
@@ -343,7 +460,8 @@ async def uploads(browser, server: Server, folder: Path) -> dict:
 
 
 # --------------------------------------------------------------------------- main
-async def run(levels: tuple[int, ...]) -> None:
+async def run(levels: tuple[int, ...], server_levels: tuple[int, ...],
+              browsers: bool = True) -> None:
     from playwright.async_api import async_playwright
 
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
@@ -365,28 +483,44 @@ async def run(levels: tuple[int, ...]) -> None:
                                                                 if warm["first_map"] else None),
                                   "warm_up_errors": warm["errors"][:3],
                                   "cpus": os.cpu_count()}), flush=True)
-                for sessions in levels:
+                # The server alone first: the sessions speak Streamlit's protocol without
+                # a browser, so the two cores are the server's.
+                for sessions in server_levels:
+                    line = await protocol_level(server, sessions)
+                    line["rss_after_vs_idle"] = round(line["rss_mb"]["after"] / idle, 3)
+                    print(json.dumps(line), flush=True)
+                for sessions in levels if browsers else ():
                     line = await level(browser, server, sessions)
                     line["rss_after_vs_idle"] = round(line["rss_mb"]["after"] / idle, 3)
                     print(json.dumps(line), flush=True)
-                line = await uploads(browser, server, folder)
-                line["rss_after_close_vs_idle"] = round(line["rss_mb"]["after_close"] / idle,
-                                                        3)
-                print(json.dumps(line), flush=True)
+                if browsers:
+                    line = await uploads(browser, server, folder)
+                    line["rss_after_close_vs_idle"] = round(
+                        line["rss_mb"]["after_close"] / idle, 3)
+                    print(json.dumps(line), flush=True)
                 await browser.close()
         finally:
             server.stop()
 
 
+def _levels(text: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in text.split(",") if n.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default=",".join(map(str, LEVELS)),
-                        help="concurrent sessions per level, comma-separated")
+                        help="concurrent browser sessions per level, comma-separated")
+    parser.add_argument("--server-levels", default=",".join(map(str, SERVER_LEVELS)),
+                        help="concurrent protocol sessions (no browser) per level")
+    parser.add_argument("--server-only", action="store_true",
+                        help="only the protocol sessions (one browser session warms up)")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(json.dumps({"case": "load", "skipped": f"{CHROMIUM} not found (make browser)"}))
         return 1
-    asyncio.run(run(tuple(int(n) for n in args.levels.split(",") if n.strip())))
+    asyncio.run(run(_levels(args.levels), _levels(args.server_levels),
+                    browsers=not args.server_only))
     return 0
 
 
