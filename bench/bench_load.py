@@ -28,7 +28,9 @@ Prints one JSON line per level and one for the uploads. Not a test: nothing asse
 time. Targets (issue 15, a 2-core machine): 20 sessions with p95 slider-to-table under 1 s,
 no errors, RSS after within 20% of the idle figure (``rss_after_vs_idle``).
 
-Run with ``make bench`` or ``.venv/bin/python bench/bench_load.py [--levels 1,5]``.
+Run with ``make bench`` or ``.venv/bin/python bench/bench_load.py [--levels 1,5]
+[--server-levels 20] [--server-only]``. The browserless sessions (:class:`Protocol`) run
+first: they measure the server alone, the two cores its own.
 """
 
 from __future__ import annotations
