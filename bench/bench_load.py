@@ -254,9 +254,9 @@ async def level(browser, server: Server, sessions: int) -> dict:
     first, slider = record["first_map"], record["slider"]
     return {
         "case": "load", "sessions": sessions,
-        "first_map_s": {"median": _round(statistics.median(first) if first else None),
+        "first_map_s": {"median": _median(first),
                         "max": _round(max(first) if first else None)},
-        "slider_to_table_s": {"median": _round(statistics.median(slider) if slider else None),
+        "slider_to_table_s": {"median": _median(slider),
                               "p95": _round(_percentile(slider, 0.95)),
                               "moves": len(slider)},
         "errors": len(record["errors"]), "error_samples": record["errors"][:3],
@@ -269,6 +269,10 @@ async def level(browser, server: Server, sessions: int) -> dict:
 
 def _round(value):
     return None if value is None else round(value, 3)
+
+
+def _median(values: list[float]):
+    return _round(statistics.median(values)) if values else None
 
 
 # --------------------------------------------------------------------------- the server alone
@@ -373,12 +377,12 @@ async def protocol_level(server: Server, sessions: int) -> dict:
     first, slider, runs = record["first_run"], record["slider"], record["run"]
     return {
         "case": "load_server_only", "sessions": sessions,
-        "first_run_s": {"median": _round(statistics.median(first) if first else None),
+        "first_run_s": {"median": _median(first),
                         "max": _round(max(first) if first else None)},
-        "slider_to_table_s": {"median": _round(statistics.median(slider) if slider else None),
+        "slider_to_table_s": {"median": _median(slider),
                               "p95": _round(_percentile(slider, 0.95)),
                               "moves": len(slider)},
-        "slider_to_run_end_s": {"median": _round(statistics.median(runs) if runs else None),
+        "slider_to_run_end_s": {"median": _median(runs),
                                 "p95": _round(_percentile(runs, 0.95))},
         "errors": len(record["errors"]), "error_samples": record["errors"][:3],
         "server_cpu_share": round(server_cpu / wall, 2),
